@@ -1,0 +1,34 @@
+{
+  "variables": {
+    # Build with `--sanitize=1` (see scripts/test-asan.sh) for an ASan+UBSan binary.
+    "sanitize%": 0
+  },
+  "targets": [
+    {
+      "target_name": "spanprof",
+      "sources": [
+        "native/addon.cc",
+        "native/sampler.cc",
+        "native/signal_chain.cc",
+        "native/profile_translator.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++20", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers", "-Wno-cast-function-type", "-Werror=return-type"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++20",
+        "MACOSX_DEPLOYMENT_TARGET": "11.0",
+        "WARNING_CFLAGS": ["-Wall", "-Wextra", "-Wno-unused-parameter"]
+      },
+      "conditions": [
+        ["sanitize==1", {
+          "cflags_cc": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined", "-g", "-O1"],
+          "ldflags": ["-fsanitize=address,undefined"]
+        }]
+      ]
+    }
+  ]
+}

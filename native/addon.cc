@@ -1,0 +1,185 @@
+// The N-API surface: one class, `Sampler`, with start/collect/stop and the
+// shared Int32Array. Everything V8-specific lives in sampler.cc.
+#include <napi.h>
+
+#include <cstring>
+#include <memory>
+
+#include "clock.h"
+#include "sampler.h"
+
+namespace spanprof {
+namespace {
+
+constexpr int kMinIntervalUs = 1000;
+constexpr int kMaxIntervalUs = 1000000;
+
+// One running sampler per isolate: V8 keeps one sampling thread per
+// profiler, and two of ours on one thread would fight over the TLS state.
+thread_local bool t_isolate_busy = false;
+
+template <typename T, typename Array>
+Array ToTyped(Napi::Env env, const std::vector<T>& v) {
+  Array a = Array::New(env, v.size());
+  if (!v.empty()) std::memcpy(a.Data(), v.data(), v.size() * sizeof(T));
+  return a;
+}
+
+class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(
+        env, "Sampler",
+        {InstanceMethod<&SamplerWrap::Start>("start"),
+         InstanceMethod<&SamplerWrap::Collect>("collect"),
+         InstanceMethod<&SamplerWrap::Stop>("stop"),
+         InstanceAccessor<&SamplerWrap::Running>("running"),
+         InstanceAccessor<&SamplerWrap::Shared>("shared")});
+  }
+
+  explicit SamplerWrap(const Napi::CallbackInfo& info)
+      : Napi::ObjectWrap<SamplerWrap>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) {
+      Napi::TypeError::New(env, "intervalMicros must be a number").ThrowAsJavaScriptException();
+      return;
+    }
+    const double interval = info[0].As<Napi::Number>().DoubleValue();
+    if (!(interval >= kMinIntervalUs && interval <= kMaxIntervalUs) ||
+        interval != static_cast<int>(interval)) {
+      Napi::RangeError::New(env, "intervalMicros must be an integer from 1000 to 1000000")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, kSharedLength * sizeof(int32_t));
+    std::memset(buffer.Data(), 0, buffer.ByteLength());
+    shared_ = Napi::Persistent(buffer);
+    sampler_ = std::make_unique<Sampler>(v8::Isolate::GetCurrent(), static_cast<int>(interval),
+                                         static_cast<int32_t*>(buffer.Data()));
+    // Worker termination and environment teardown stop the sampler while
+    // the isolate is still alive.
+    napi_add_env_cleanup_hook(env, &SamplerWrap::OnEnvCleanup, this);
+    cleanup_registered_ = true;
+  }
+
+  ~SamplerWrap() override {
+    if (cleanup_registered_) {
+      napi_remove_env_cleanup_hook(Env(), &SamplerWrap::OnEnvCleanup, this);
+    }
+    StopSampler();
+  }
+
+ private:
+  static void OnEnvCleanup(void* arg) {
+    auto* self = static_cast<SamplerWrap*>(arg);
+    self->cleanup_registered_ = false;
+    self->StopSampler();
+  }
+
+  void StopSampler() {
+    if (sampler_ && sampler_->running()) {
+      sampler_->Stop();
+      t_isolate_busy = false;
+    }
+  }
+
+  void Start(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (sampler_->running()) {
+      Napi::Error::New(env, "sampler is already started").ThrowAsJavaScriptException();
+      return;
+    }
+    if (t_isolate_busy) {
+      Napi::Error::New(env, "another sampler is already running on this thread")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    std::string error = sampler_->Start();
+    if (!error.empty()) {
+      Napi::Error::New(env, "sampler could not start: " + error).ThrowAsJavaScriptException();
+      return;
+    }
+    t_isolate_busy = true;
+  }
+
+  Napi::Value Collect(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!sampler_->running()) {
+      Napi::Error::New(env, "collect() called before start()").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    TranslatedWindow w;
+    sampler_->Collect(&w);
+    if (!sampler_->running()) t_isolate_busy = false;
+
+    Napi::Object nodes = Napi::Object::New(env);
+    nodes.Set("parent", ToTyped<int32_t, Napi::Int32Array>(env, w.node_parent));
+    nodes.Set("name", ToTyped<int32_t, Napi::Int32Array>(env, w.node_name));
+    nodes.Set("url", ToTyped<int32_t, Napi::Int32Array>(env, w.node_url));
+    nodes.Set("line", ToTyped<int32_t, Napi::Int32Array>(env, w.node_line));
+    nodes.Set("column", ToTyped<int32_t, Napi::Int32Array>(env, w.node_column));
+    nodes.Set("kind", ToTyped<uint8_t, Napi::Uint8Array>(env, w.node_kind));
+
+    Napi::Object samples = Napi::Object::New(env);
+    samples.Set("node", ToTyped<int32_t, Napi::Int32Array>(env, w.sample_node));
+    samples.Set("slot", ToTyped<int32_t, Napi::Int32Array>(env, w.sample_slot));
+    samples.Set("timeUs", ToTyped<double, Napi::Float64Array>(env, w.sample_time_us));
+    samples.Set("cpuNs", ToTyped<double, Napi::Float64Array>(env, w.sample_cpu_ns));
+    samples.Set("wallNs", ToTyped<double, Napi::Float64Array>(env, w.sample_wall_ns));
+
+    Napi::Array strings = Napi::Array::New(env, w.strings.size());
+    for (size_t i = 0; i < w.strings.size(); ++i) {
+      strings.Set(static_cast<uint32_t>(i), Napi::String::New(env, w.strings[i]));
+    }
+
+    Napi::Object stats = Napi::Object::New(env);
+    stats.Set("v8Samples", w.v8_samples);
+    stats.Set("unmatchedSamples", w.unmatched_samples);
+    stats.Set("unmatchedTicks", w.unmatched_ticks);
+    stats.Set("rotateNs", static_cast<double>(w.rotate_ns));
+    stats.Set("translateNs", static_cast<double>(w.translate_ns));
+    stats.Set("recovered", w.recovered);
+    stats.Set("recoveries", sampler_->recoveries());
+
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("startUs", static_cast<double>(w.start_us));
+    out.Set("endUs", static_cast<double>(w.end_us));
+    out.Set("nodes", nodes);
+    out.Set("strings", strings);
+    out.Set("samples", samples);
+    out.Set("stats", stats);
+    return out;
+  }
+
+  void Stop(const Napi::CallbackInfo&) { StopSampler(); }
+
+  Napi::Value Running(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), sampler_ && sampler_->running());
+  }
+
+  Napi::Value Shared(const Napi::CallbackInfo&) { return shared_.Value(); }
+
+  Napi::Reference<Napi::ArrayBuffer> shared_;
+  std::unique_ptr<Sampler> sampler_;
+  bool cleanup_registered_ = false;
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Sampler", SamplerWrap::Define(env));
+  exports.Set("monotonicNowUs", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(MonotonicNs() / 1000));
+  }));
+  exports.Set("threadCpuNs", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(ThreadCpuNs()));
+  }));
+  return exports;
+}
+
+}  // namespace
+}  // namespace spanprof
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
+  return spanprof::Init(env, exports);
+}
+
+NODE_API_MODULE(spanprof_native, InitAddon)

@@ -1,0 +1,116 @@
+#include "sampler.h"
+
+#include "clock.h"
+
+namespace spanprof {
+namespace {
+
+// A window with no V8 sample while the thread burned this much CPU means
+// V8's event processor stopped delivering samples.
+constexpr int64_t kStuckCpuNs = 200 * 1000 * 1000;
+
+}  // namespace
+
+Sampler::Sampler(v8::Isolate* isolate, int interval_us, int32_t* shared)
+    : isolate_(isolate), interval_us_(interval_us), shared_(shared) {
+  v8::HandleScope scope(isolate_);
+  titles_[0].Reset(isolate_, v8::String::NewFromUtf8Literal(isolate_, "spanprof:a"));
+  titles_[1].Reset(isolate_, v8::String::NewFromUtf8Literal(isolate_, "spanprof:b"));
+  tick_state_.ring = &ring_;
+  tick_state_.shared = shared_;
+}
+
+Sampler::~Sampler() { Stop(); }
+
+bool Sampler::StartProfile(int title_index) {
+  v8::HandleScope scope(isolate_);
+  v8::CpuProfilingStatus status = profiler_->StartProfiling(
+      titles_[title_index].Get(isolate_), v8::kCallerLineNumbers,
+      /*record_samples=*/true);
+  return status == v8::CpuProfilingStatus::kStarted;
+}
+
+std::string Sampler::Start() {
+  if (running_) return "already running";
+  profiler_ = v8::CpuProfiler::New(isolate_);
+  profiler_->SetSamplingInterval(interval_us_);
+  current_ = 0;
+  if (!StartProfile(current_)) {
+    profiler_->Dispose();
+    profiler_ = nullptr;
+    return "V8 refused to start a CPU profile";
+  }
+  // Ticks left from before a restart belong to no profile any more.
+  ring_.Drain([](const TickRecord&) {});
+  // V8's handler is installed now that its sampler runs; chain in front.
+  translator_.Reset(ThreadCpuNs(), MonotonicNs());
+  window_cpu_start_ns_ = ThreadCpuNs();
+  SetThreadTickState(&tick_state_);
+  chained_ = AcquireSignalChain();
+  tick_state_.active.store(chained_, std::memory_order_relaxed);
+  running_ = true;
+  if (!chained_) {
+    Stop();
+    return "no SIGPROF handler from V8's sampler to chain to";
+  }
+  return "";
+}
+
+void Sampler::Collect(TranslatedWindow* out) {
+  v8::HandleScope scope(isolate_);
+  const int64_t t0 = MonotonicNs();
+  const int next = 1 - current_;
+  // Start the next profile before stopping this one: the sampler thread and
+  // code-event logging stay up, so the switch costs microseconds, not the
+  // tens of milliseconds of a fresh profiler.
+  const bool next_started = StartProfile(next);
+  v8::CpuProfile* profile = profiler_->StopProfiling(titles_[current_].Get(isolate_));
+  out->rotate_ns = MonotonicNs() - t0;
+  current_ = next;
+
+  ring_.Drain([this](const TickRecord& r) { translator_.AddTick(r); });
+  const int64_t cpu_now = ThreadCpuNs();
+  const int64_t window_cpu = cpu_now - window_cpu_start_ns_;
+  window_cpu_start_ns_ = cpu_now;
+  if (profile != nullptr) {
+    translator_.Translate(profile, t0, out);
+    const bool stuck = profile->GetSamplesCount() <= 1 && window_cpu > kStuckCpuNs;
+    profile->Delete();
+    if (stuck || !next_started) {
+      Restart();
+      out->recovered = true;
+    }
+  } else {
+    Restart();
+    out->recovered = true;
+  }
+}
+
+// Full stop and start on a fresh profiler: the recovery for a stuck V8
+// event processor.
+void Sampler::Restart() {
+  ++recoveries_;
+  Stop();
+  Start();
+}
+
+void Sampler::Stop() {
+  if (!running_) return;
+  running_ = false;
+  // Put V8's handler back before its sampler stops (DESIGN: signal rules).
+  tick_state_.active.store(false, std::memory_order_relaxed);
+  SetThreadTickState(nullptr);
+  if (chained_) ReleaseSignalChain();
+  chained_ = false;
+  {
+    v8::HandleScope scope(isolate_);
+    for (int i = 0; i < 2; ++i) {
+      v8::CpuProfile* p = profiler_->StopProfiling(titles_[i].Get(isolate_));
+      if (p != nullptr) p->Delete();
+    }
+  }
+  profiler_->Dispose();
+  profiler_ = nullptr;
+}
+
+}  // namespace spanprof

@@ -1,0 +1,57 @@
+// One V8 CPU sampler per isolate. Everything here runs on that isolate's JS
+// thread; only ThreadTickState and the ring are shared with the handler, which
+// interrupts the same thread.
+#pragma once
+
+#include <v8-profiler.h>
+#include <v8.h>
+
+#include <cstdint>
+#include <string>
+
+#include "profile_translator.h"
+#include "signal_chain.h"
+#include "tick_ring.h"
+
+namespace spanprof {
+
+class Sampler {
+ public:
+  // At 100 Hz this holds 80 s of ticks, far past any window length.
+  static constexpr uint32_t kRingCapacity = 8192;
+
+  Sampler(v8::Isolate* isolate, int interval_us, int32_t* shared);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Returns an empty string on success, else why it could not start.
+  std::string Start();
+  // Rotates to a new profile and translates the one that ended.
+  void Collect(TranslatedWindow* out);
+  void Stop();
+  bool running() const { return running_; }
+  uint32_t recoveries() const { return recoveries_; }
+
+ private:
+  bool StartProfile(int title_index);
+  void Restart();
+
+  v8::Isolate* const isolate_;
+  const int interval_us_;
+  int32_t* const shared_;
+  v8::CpuProfiler* profiler_ = nullptr;
+  // Two titles, alternated: V8 keeps every title until the profiler is
+  // disposed, so a new title per window would grow without bound.
+  v8::Global<v8::String> titles_[2];
+  int current_ = 0;
+  TickRing ring_{kRingCapacity};
+  ThreadTickState tick_state_;
+  ProfileTranslator translator_;
+  bool running_ = false;
+  bool chained_ = false;
+  uint32_t recoveries_ = 0;
+  int64_t window_cpu_start_ns_ = 0;
+};
+
+}  // namespace spanprof

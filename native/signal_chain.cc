@@ -1,0 +1,123 @@
+#include "signal_chain.h"
+
+#include <errno.h>
+#include <signal.h>
+
+#include <mutex>
+
+#include "clock.h"
+
+namespace spanprof {
+namespace {
+
+#if defined(__GLIBC__)
+// initial-exec: reading the pointer is one instruction with no call into the
+// dynamic loader, which is not async-signal-safe on first use.
+#define SPANPROF_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define SPANPROF_TLS_MODEL
+#endif
+
+thread_local ThreadTickState* t_state SPANPROF_TLS_MODEL = nullptr;
+
+std::mutex g_mutex;        // guards the fields below, never taken in the handler
+int g_users = 0;           // samplers that want the chain
+bool g_installed = false;  // our handler is (or was left) installed
+// The handler we forward to. Written only while ours is not installed, so the
+// handler never sees it change.
+struct sigaction g_next;
+
+void OnSigprof(int sig, siginfo_t* info, void* ucontext);
+
+void Forward(int sig, siginfo_t* info, void* ucontext) {
+  if (g_next.sa_flags & SA_SIGINFO) {
+    // Refuse to call ourselves: a self-chain would recurse forever.
+    if (g_next.sa_sigaction != nullptr && g_next.sa_sigaction != OnSigprof) {
+      g_next.sa_sigaction(sig, info, ucontext);
+    }
+  } else if (g_next.sa_handler != SIG_DFL && g_next.sa_handler != SIG_IGN &&
+             g_next.sa_handler != nullptr) {
+    g_next.sa_handler(sig);
+  }
+  // SIG_DFL would terminate the process and SIG_IGN does nothing: a stray
+  // SIGPROF with no profiler behind us is dropped.
+}
+
+// Only async-signal-safe work here: TLS read, atomics, clock_gettime, the
+// call into V8's handler, and a ring write. errno is saved and restored.
+void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
+  const int saved_errno = errno;
+  ThreadTickState* state = t_state;
+  if (state == nullptr || !state->active.load(std::memory_order_relaxed)) {
+    Forward(sig, info, ucontext);
+    errno = saved_errno;
+    return;
+  }
+  TickRecord record;
+  record.slot = __atomic_load_n(&state->shared[kSlotIndex], __ATOMIC_RELAXED);
+  record.reserved = 0;
+  record.before_ns = MonotonicNs();
+  Forward(sig, info, ucontext);
+  record.after_ns = MonotonicNs();
+  record.cpu_ns = ThreadCpuNs();
+  __atomic_fetch_add(&state->shared[kTicksIndex], 1, __ATOMIC_RELAXED);
+  if (!state->ring->Push(record)) {
+    __atomic_fetch_add(&state->shared[kDroppedIndex], 1, __ATOMIC_RELAXED);
+  }
+  errno = saved_errno;
+}
+
+bool IsOurs(const struct sigaction& action) {
+  return (action.sa_flags & SA_SIGINFO) && action.sa_sigaction == OnSigprof;
+}
+
+}  // namespace
+
+bool AcquireSignalChain() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (!g_installed) {
+    struct sigaction current;
+    if (sigaction(SIGPROF, nullptr, &current) != 0) return false;
+    if (IsOurs(current)) {
+      // Installed by a previous load of this library that was never
+      // released; forwarding to ourselves is refused in Forward().
+      g_installed = true;
+    } else {
+      if (!(current.sa_flags & SA_SIGINFO) &&
+          (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) {
+        return false;  // V8's sampler did not install its handler
+      }
+      g_next = current;
+      struct sigaction ours = {};
+      ours.sa_sigaction = OnSigprof;
+      ours.sa_flags = SA_SIGINFO | SA_RESTART | (current.sa_flags & SA_ONSTACK);
+      ours.sa_mask = current.sa_mask;
+      if (sigaction(SIGPROF, &ours, nullptr) != 0) return false;
+      g_installed = true;
+    }
+  }
+  ++g_users;
+  return true;
+}
+
+void ReleaseSignalChain() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (g_users == 0) return;
+  if (--g_users > 0 || !g_installed) return;
+  struct sigaction current;
+  if (sigaction(SIGPROF, nullptr, &current) != 0) return;
+  if (IsOurs(current)) {
+    sigaction(SIGPROF, &g_next, nullptr);
+    g_installed = false;
+  }
+  // Otherwise another handler chained in front of ours and forwards to us;
+  // removing ours would cut V8 off from it. Ours stays as a pass-through.
+}
+
+void SetThreadTickState(ThreadTickState* state) {
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t_state = state;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
+}  // namespace spanprof

@@ -1,0 +1,41 @@
+// SIGPROF handler chained in front of V8's. V8's sampler thread signals the JS
+// thread 100 times a second; our handler notes the span slot and the clocks
+// around V8's own handler, which takes the stack.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "tick_ring.h"
+
+namespace spanprof {
+
+// What the handler touches for one sampling thread. Owned by the Sampler and
+// published to the handler through a thread-local pointer.
+struct ThreadTickState {
+  TickRing* ring = nullptr;
+  int32_t* shared = nullptr;  // shared buffer: [0] slot, [1] ticks, [2] dropped
+  std::atomic<bool> active{false};
+};
+
+enum SharedIndex : int {
+  kSlotIndex = 0,
+  kTicksIndex = 1,
+  kDroppedIndex = 2,
+  kUnmatchedIndex = 3,
+  kSharedLength = 4,
+};
+
+// Installs the chained handler (reference-counted across isolates). Call after
+// V8's profiler has started so V8's handler is the one we chain to. Returns
+// false, touching nothing, when SIGPROF has no handler to chain to.
+bool AcquireSignalChain();
+// Drops one reference; the last one puts V8's handler back, unless another
+// handler has since been chained in front of ours (then ours stays installed
+// and forwards, so that handler's chain keeps working).
+void ReleaseSignalChain();
+
+// Publishes (or clears, with nullptr) this thread's state to the handler.
+void SetThreadTickState(ThreadTickState* state);
+
+}  // namespace spanprof
