@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import type { NativeBinding } from './types';
+
+export type NativeLoadResult =
+  | { readonly ok: true; readonly binding: NativeBinding }
+  | { readonly ok: false; readonly reason: string };
+
+let cached: NativeLoadResult | undefined;
+
+/** Root of the installed package: the folder holding package.json. */
+export const packageRoot = path.resolve(__dirname, '..', '..');
+
+const SUPPORTED_PLATFORMS = new Set(['linux', 'darwin']);
+
+/**
+ * Loads the addon once. Never throws: a platform without SIGPROF or a Node
+ * ABI without a binary gets a reason, and the caller runs a no-op profiler.
+ */
+export function loadNative(): NativeLoadResult {
+  if (cached) return cached;
+  if (!SUPPORTED_PLATFORMS.has(process.platform)) {
+    cached = {
+      ok: false,
+      reason: `spanprof samples with SIGPROF, which ${process.platform} does not have; supported: linux, darwin`,
+    };
+    return cached;
+  }
+  try {
+    // node-gyp-build looks in build/Release first (a source build), then
+    // prebuilds/<platform>-<arch>/ for this Node ABI.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+    cached = { ok: true, binding: nodeGypBuild(packageRoot) as NativeBinding };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    cached = {
+      ok: false,
+      reason:
+        `no spanprof binary for Node ${process.version} (ABI ${process.versions.modules}, ` +
+        `${process.platform}-${process.arch}): ${message}. ` +
+        'Build one from source with `npm rebuild spanprof` (needs python3, make and a C++ compiler).',
+    };
+  }
+  return cached;
+}
