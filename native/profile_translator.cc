@@ -102,9 +102,11 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
       continue;
     }
     pending_[tick].sample = static_cast<int32_t>(out->sample_node.size());
+    // The loop was waiting: whatever span last ran is not running now.
+    const bool idle = out->node_kind[found->second] == kIdleNode;
     out->sample_node.push_back(found->second);
     out->sample_time_us.push_back(static_cast<double>(ts));
-    out->sample_slot.push_back(pending_[tick].record.slot);
+    out->sample_slot.push_back(idle ? 0 : pending_[tick].record.slot);
     out->sample_cpu_ns.push_back(0);
     out->sample_wall_ns.push_back(0);
   }
@@ -114,8 +116,11 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
   std::vector<PendingTick> kept;
   for (const PendingTick& p : pending_) {
     if (p.sample >= 0) {
+      // Idle samples get no CPU: what the thread spent in the poll is the
+      // event loop's, not any code's.
+      const bool idle = out->node_kind[out->sample_node[p.sample]] == kIdleNode;
       out->sample_cpu_ns[p.sample] =
-          static_cast<double>(std::max<int64_t>(0, p.record.cpu_ns - last_cpu_ns_));
+          idle ? 0 : static_cast<double>(std::max<int64_t>(0, p.record.cpu_ns - last_cpu_ns_));
       out->sample_wall_ns[p.sample] =
           static_cast<double>(std::max<int64_t>(0, p.record.after_ns - last_mono_ns_));
       last_cpu_ns_ = p.record.cpu_ns;

@@ -1,0 +1,57 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { newSampler, spin, flatten } = require('./support/native');
+
+test('a 2 s busy loop yields about 100 samples a second', (t) => {
+  const sampler = newSampler();
+  sampler.start();
+  const t0 = process.hrtime.bigint();
+  spin(2000);
+  const w = sampler.collect();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  sampler.stop();
+  const samples = flatten([w]);
+  const rate = samples.length / seconds;
+  const matchRate = samples.length / w.stats.v8Samples;
+  t.diagnostic(`rate ${rate.toFixed(1)} Hz, match ${(matchRate * 100).toFixed(2)}% ` +
+    `(${w.stats.unmatchedSamples} unmatched samples, ${w.stats.unmatchedTicks} unmatched ticks)`);
+  assert.ok(rate >= 85 && rate <= 105, `rate ${rate} Hz outside 85..105`);
+  assert.ok(matchRate >= 0.97, `match rate ${matchRate}`);
+  const gaps = [];
+  for (let i = 1; i < samples.length; i++) gaps.push(samples[i].timeUs - samples[i - 1].timeUs);
+  gaps.sort((a, b) => a - b);
+  const p50 = gaps[Math.floor(gaps.length / 2)];
+  t.diagnostic(`inter-sample p50 ${(p50 / 1000).toFixed(2)} ms`);
+  assert.ok(p50 > 9000 && p50 < 12000, `p50 gap ${p50} µs`);
+});
+
+test('CPU time per sample sums to the thread CPU time of a busy second', (t) => {
+  const { binding } = require('./support/native');
+  const b = binding();
+  const sampler = newSampler();
+  sampler.start();
+  sampler.collect(); // drop the start-up window
+  const cpu0 = b.threadCpuNs();
+  spin(1000);
+  const cpu1 = b.threadCpuNs();
+  const w = sampler.collect();
+  sampler.stop();
+  const sum = flatten([w]).reduce((acc, s) => acc + s.cpuNs, 0);
+  const measured = cpu1 - cpu0;
+  const ratio = sum / measured;
+  t.diagnostic(`per-sample CPU sum / thread CPU = ${ratio.toFixed(4)}`);
+  assert.ok(Math.abs(ratio - 1) <= 0.1, `ratio ${ratio}`);
+});
+
+test('wall time per sample sums to the window length', (t) => {
+  const sampler = newSampler();
+  sampler.start();
+  sampler.collect();
+  spin(500);
+  const w = sampler.collect();
+  sampler.stop();
+  const sum = flatten([w]).reduce((acc, s) => acc + s.wallNs, 0) / 1000;
+  const span = w.endUs - w.startUs;
+  assert.ok(Math.abs(sum / span - 1) <= 0.1, `wall sum ${sum} µs vs window ${span} µs`);
+});

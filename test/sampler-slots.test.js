@@ -1,0 +1,67 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { newSampler, spin, flatten, NodeKind } = require('./support/native');
+
+const A = 1001;
+const B = 2002;
+function fa(ms) { return spin(ms); }
+function fb(ms) { return spin(ms); }
+
+test('samples of synchronous code carry the slot published while it ran', (t) => {
+  const sampler = newSampler();
+  const slot = sampler.slotView;
+  sampler.start();
+  for (let i = 0; i < 4; i++) {
+    slot[0] = A;
+    fa(300);
+    slot[0] = B;
+    fb(300);
+  }
+  slot[0] = 0;
+  const w = sampler.collect();
+  sampler.stop();
+  const samples = flatten([w]);
+  const inFa = samples.filter((s) => s.stack.includes('fa'));
+  const inFb = samples.filter((s) => s.stack.includes('fb'));
+  const share = (list, v) => list.filter((s) => s.slot === v).length / list.length;
+  t.diagnostic(`fa: ${inFa.length} samples, ${(share(inFa, A) * 100).toFixed(1)}% A; ` +
+    `fb: ${inFb.length} samples, ${(share(inFb, B) * 100).toFixed(1)}% B`);
+  assert.ok(inFa.length > 80 && inFb.length > 80);
+  assert.ok(share(inFa, A) >= 0.97);
+  assert.ok(share(inFb, B) >= 0.97);
+  assert.ok(share(inFa, B) <= 0.01);
+  assert.ok(share(inFb, A) <= 0.01);
+});
+
+test('a process waiting on a timer yields idle samples with no slot and no CPU', async (t) => {
+  const sampler = newSampler();
+  sampler.slotView[0] = A; // stale slot: idle samples must not carry it
+  sampler.start();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const w = sampler.collect();
+  sampler.stop();
+  const samples = flatten([w]);
+  const idle = samples.filter((s) => s.kind === NodeKind.Idle);
+  t.diagnostic(`${idle.length} idle of ${samples.length} samples`);
+  assert.ok(idle.length >= 80, `only ${idle.length} idle samples`);
+  assert.ok(idle.every((s) => s.slot === 0), 'an idle sample carries a slot');
+  assert.ok(idle.every((s) => s.cpuNs === 0), 'an idle sample carries CPU');
+});
+
+test('GC and (program) samples are marked as such', (t) => {
+  const sampler = newSampler();
+  sampler.start();
+  const end = Date.now() + 800;
+  let keep = [];
+  while (Date.now() < end) {
+    keep.push(new Array(1000).fill({ a: 1 }));
+    if (keep.length > 200) keep = [];
+  }
+  const w = sampler.collect();
+  sampler.stop();
+  const kinds = new Set(flatten([w]).map((s) => s.kind));
+  assert.ok(kinds.has(NodeKind.Gc), 'no (garbage collector) samples while allocating hard');
+  const names = flatten([w]).filter((s) => s.kind === NodeKind.Gc).map((s) => s.stack[0]);
+  assert.ok(names.every((n) => n === '(garbage collector)'));
+});
