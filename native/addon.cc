@@ -21,7 +21,8 @@ thread_local bool t_isolate_busy = false;
 template <typename T, typename Array>
 Array ToTyped(Napi::Env env, const std::vector<T>& v) {
   Array a = Array::New(env, v.size());
-  if (!v.empty()) std::memcpy(a.Data(), v.data(), v.size() * sizeof(T));
+  // Empty when the environment is shutting down: nothing to copy into.
+  if (!a.IsEmpty() && !v.empty()) std::memcpy(a.Data(), v.data(), v.size() * sizeof(T));
   return a;
 }
 
@@ -52,6 +53,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
       return;
     }
     Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, kSharedLength * sizeof(int32_t));
+    if (buffer.IsEmpty()) return;
     std::memset(buffer.Data(), 0, buffer.ByteLength());
     shared_ = Napi::Persistent(buffer);
     sampler_ = std::make_unique<Sampler>(v8::Isolate::GetCurrent(), static_cast<int>(interval),
@@ -85,6 +87,10 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
 
   void Start(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
+    if (!sampler_) {
+      Napi::Error::New(env, "sampler was not constructed").ThrowAsJavaScriptException();
+      return;
+    }
     if (sampler_->running()) {
       Napi::Error::New(env, "sampler is already started").ThrowAsJavaScriptException();
       return;
@@ -104,13 +110,14 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
 
   Napi::Value Collect(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!sampler_->running()) {
+    if (!sampler_ || !sampler_->running()) {
       Napi::Error::New(env, "collect() called before start()").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     TranslatedWindow w;
     sampler_->Collect(&w);
     if (!sampler_->running()) t_isolate_busy = false;
+    if (env.IsExceptionPending()) return env.Undefined();
 
     Napi::Object nodes = Napi::Object::New(env);
     nodes.Set("parent", ToTyped<int32_t, Napi::Int32Array>(env, w.node_parent));

@@ -29,8 +29,12 @@ export function loadNative(): NativeLoadResult {
     // node-gyp-build looks in build/Release first (a source build), then
     // prebuilds/<platform>-<arch>/ for this Node ABI.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-    cached = { ok: true, binding: nodeGypBuild(packageRoot) as NativeBinding };
+    // SPANPROF_ADDON names a binary to load instead: the sanitizer builds use it.
+    const override = process.env.SPANPROF_ADDON;
+    const binding = override
+      ? (require(path.resolve(override)) as NativeBinding)
+      : ((require('node-gyp-build') as (dir: string) => unknown)(packageRoot) as NativeBinding);
+    cached = { ok: true, binding };
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     cached = {

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the native sampler tests against an ASan+UBSan build of the addon.
+# Node itself is not instrumented, so ASan's runtime is preloaded. Leak
+# detection is off: at exit LSan reports V8's and Node's own process-lifetime
+# allocations, which are not ours; use scripts/test-valgrind.sh for leaks in
+# the addon.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+addon=$(bash scripts/build-native-variant.sh asan -- -Dsanitize=1)
+libasan=$(g++ -print-file-name=libasan.so)
+export SPANPROF_ADDON="$addon"
+export LD_PRELOAD="$libasan"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:allow_user_segv_handler=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+node scripts/run-tests.js sampler-

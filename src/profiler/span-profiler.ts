@@ -1,0 +1,142 @@
+import type { NativeBinding } from '../native/types';
+import type { ProfileWindow } from '../profile/window';
+import { ThreadSampler } from '../sampler/thread-sampler';
+import { EpochClock } from './epoch-clock';
+import type { SlotLabelSource, WindowSink } from './ports';
+import { buildWindow } from './window-builder';
+import { PauseRecorder, type PauseSummary } from './pause-recorder';
+
+export interface SpanProfilerOptions {
+  /** Window length: how often a profile is closed and handed on. */
+  readonly windowMs: number;
+  readonly intervalMicros?: number;
+  readonly labels: SlotLabelSource;
+  readonly sink: WindowSink;
+  /** Called when a window could not be built; the profiler keeps running. */
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface SpanProfilerStats {
+  readonly windows: number;
+  readonly samples: number;
+  readonly ticks: number;
+  readonly droppedTicks: number;
+  readonly unmatchedSamples: number;
+  readonly unmatchedTicks: number;
+  readonly unlabelledSamples: number;
+  readonly recoveries: number;
+  /** Main-thread time per window: collect, label capture and hand-off. */
+  readonly pause: PauseSummary;
+}
+
+/**
+ * Samples the calling thread and closes a window every `windowMs`. Owns the
+ * sampler; knows nothing of OpenTelemetry (labels come from `labels`) or of
+ * pprof (windows go to `sink`).
+ */
+export class SpanProfiler {
+  private readonly sampler: ThreadSampler;
+  private readonly clock: EpochClock;
+  private readonly pauses = new PauseRecorder(512);
+  private timer: NodeJS.Timeout | undefined;
+  private lastTicks = 0;
+  private lastDropped = 0;
+  private totals = {
+    windows: 0,
+    samples: 0,
+    ticks: 0,
+    droppedTicks: 0,
+    unmatchedSamples: 0,
+    unmatchedTicks: 0,
+    unlabelledSamples: 0,
+    recoveries: 0,
+  };
+
+  constructor(
+    binding: NativeBinding,
+    private readonly options: SpanProfilerOptions,
+  ) {
+    if (!(options.windowMs > 0)) throw new RangeError(`windowMs must be > 0; got ${options.windowMs}`);
+    this.sampler = new ThreadSampler(binding, { intervalMicros: options.intervalMicros });
+    this.clock = new EpochClock(() => binding.monotonicNowUs());
+  }
+
+  /** Shared memory whose index 0 the span tracker keeps current. */
+  get slotView(): Int32Array {
+    return this.sampler.slotView;
+  }
+
+  get running(): boolean {
+    return this.sampler.running;
+  }
+
+  start(): void {
+    this.sampler.start();
+    const c = this.sampler.counters();
+    this.lastTicks = c.ticks;
+    this.lastDropped = c.droppedTicks;
+    this.timer = setInterval(() => this.closeWindow(), this.options.windowMs);
+    // A profiler must never keep the process alive.
+    this.timer.unref();
+  }
+
+  /** Closes the current window now and hands it to the sink. */
+  closeWindow(): ProfileWindow | undefined {
+    if (!this.sampler.running) return undefined;
+    try {
+      const t0 = process.hrtime.bigint();
+      const raw = this.sampler.collect();
+      const c = this.sampler.counters();
+      const ticks = (c.ticks - this.lastTicks) >>> 0;
+      const droppedTicks = (c.droppedTicks - this.lastDropped) >>> 0;
+      this.lastTicks = c.ticks;
+      this.lastDropped = c.droppedTicks;
+      const window = buildWindow(raw, this.options.labels, this.clock, { ticks, droppedTicks });
+      this.options.sink.consume(window);
+      this.pauses.add(Number(process.hrtime.bigint() - t0));
+      this.account(window);
+      return window;
+    } catch (err) {
+      this.options.onError?.(err);
+      return undefined;
+    }
+  }
+
+  /** Closes the current window and waits for the sink to pass it on. */
+  async flush(deadlineMs: number): Promise<void> {
+    this.closeWindow();
+    await this.options.sink.flush(deadlineMs);
+  }
+
+  /** Closes the last window, stops sampling, and shuts the sink down. */
+  async stop(deadlineMs: number): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.closeWindow();
+    this.sampler.stop();
+    await this.options.sink.shutdown(deadlineMs);
+  }
+
+  /** Stops sampling at once, without closing a window: for process exit. */
+  stopNow(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.sampler.stop();
+  }
+
+  stats(): SpanProfilerStats {
+    return { ...this.totals, pause: this.pauses.summary() };
+  }
+
+  private account(w: ProfileWindow): void {
+    const t = this.totals;
+    t.windows++;
+    t.samples += w.raw.samples.node.length;
+    t.ticks += w.counters.ticks;
+    t.droppedTicks += w.counters.droppedTicks;
+    t.unmatchedSamples += w.counters.unmatchedSamples;
+    t.unmatchedTicks += w.counters.unmatchedTicks;
+    t.unlabelledSamples += w.counters.unlabelledSlots;
+    t.recoveries = w.raw.stats.recoveries;
+  }
+}

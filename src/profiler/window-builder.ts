@@ -1,0 +1,48 @@
+import type { RawWindow } from '../native/types';
+import type { ProfileWindow, SpanLabels } from '../profile/window';
+import type { EpochClock } from './epoch-clock';
+import type { SlotLabelSource } from './ports';
+
+/** Ticks and drops seen by the signal handler since the previous window. */
+export interface TickDelta {
+  readonly ticks: number;
+  readonly droppedTicks: number;
+}
+
+/**
+ * Closes a raw window into a ProfileWindow: the labels of every slot its
+ * samples reference are captured now, before any slot can be reused.
+ */
+export function buildWindow(
+  raw: RawWindow,
+  source: SlotLabelSource,
+  clock: EpochClock,
+  ticks: TickDelta,
+): ProfileWindow {
+  const slots = new Set<number>();
+  const samples = raw.samples.slot;
+  for (let i = 0; i < samples.length; i++) {
+    if (samples[i] !== 0) slots.add(samples[i]);
+  }
+  const labels: Map<number, SpanLabels> = slots.size > 0 ? source.labelsFor(slots) : new Map();
+  let unlabelled = 0;
+  if (slots.size > 0) {
+    for (let i = 0; i < samples.length; i++) {
+      if (samples[i] !== 0 && !labels.has(samples[i])) unlabelled++;
+    }
+  }
+  source.windowClosed();
+  return {
+    raw,
+    startEpochNs: clock.toEpochNs(raw.startUs),
+    endEpochNs: clock.toEpochNs(raw.endUs),
+    labels,
+    counters: {
+      ticks: ticks.ticks,
+      droppedTicks: ticks.droppedTicks,
+      unmatchedSamples: raw.stats.unmatchedSamples,
+      unmatchedTicks: raw.stats.unmatchedTicks,
+      unlabelledSlots: unlabelled,
+    },
+  };
+}
