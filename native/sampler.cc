@@ -24,8 +24,12 @@ Sampler::~Sampler() { Stop(); }
 
 bool Sampler::StartProfile(int title_index) {
   v8::HandleScope scope(isolate_);
+  // Leaf-node mode keys nodes by function, so each node's line and column
+  // are the function's own start: exact for pprof functions and for source
+  // maps. (Caller-line mode splits nodes by the line of the call in the
+  // parent, and loses the function's start line.)
   v8::CpuProfilingStatus status = profiler_->StartProfiling(
-      titles_[title_index].Get(isolate_), v8::kCallerLineNumbers,
+      titles_[title_index].Get(isolate_), v8::kLeafNodeLineNumbers,
       /*record_samples=*/true);
   return status == v8::CpuProfilingStatus::kStarted;
 }

@@ -32,9 +32,9 @@ export interface RawNodeTable {
   readonly name: Int32Array;
   /** Index into `strings`: the script URL or path, '' for none. */
   readonly url: Int32Array;
-  /** 1-based line of the call (leaf: of the sampled code); 0 if unknown. */
+  /** 1-based line where the function starts; 0 if unknown. */
   readonly line: Int32Array;
-  /** 1-based column of the function's start; 0 if unknown. */
+  /** 1-based column where the function starts; 0 if unknown. */
   readonly column: Int32Array;
   readonly kind: Uint8Array;
 }
