@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+'use strict';
+// Loads the addon the way the package does (node-gyp-build from the package
+// root: build/Release first, then prebuilds/; PREBUILDS_ONLY=1 skips build/),
+// samples a busy second and prints one JSON line:
+//
+//   {"node":"24.21.0","abi":"137","file":"prebuilds/linux-x64/node.abi137.glibc.node",
+//    "samples":98,"seconds":1.0,"v8Samples":99,...}
+//
+// Run it under another version with scripts/with-node.js. Exits non-zero if
+// the addon does not load or yields no samples.
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const seconds = Number(process.argv[2] ?? 1);
+
+const nodeGypBuild = require('node-gyp-build');
+const file = nodeGypBuild.resolve(root);
+const binding = require(file);
+
+const sampler = new binding.Sampler(10_000);
+sampler.start();
+const t0 = process.hrtime.bigint();
+const end = t0 + BigInt(Math.round(seconds * 1e9));
+let x = 0;
+while (process.hrtime.bigint() < end) {
+  for (let i = 0; i < 1000; i++) x += Math.sqrt(i + x);
+}
+const w = sampler.collect();
+const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+sampler.stop();
+
+const samples = w.samples.node.length;
+console.log(JSON.stringify({
+  node: process.versions.node,
+  abi: process.versions.modules,
+  file: path.relative(root, file),
+  samples,
+  seconds: Number(elapsed.toFixed(3)),
+  rateHz: Number((samples / elapsed).toFixed(1)),
+  v8Samples: w.stats.v8Samples,
+  unmatchedSamples: w.stats.unmatchedSamples,
+  unmatchedTicks: w.stats.unmatchedTicks,
+}));
+process.exitCode = samples > 0 ? 0 : 1;
