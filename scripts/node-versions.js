@@ -3,11 +3,14 @@
 // The Node versions spanprof is built and tested on, pinned in
 // node-versions.json, and where to find each one's binary and headers.
 //
-//   node scripts/node-versions.js [20 22 24.21.0 ...]
+//   node scripts/node-versions.js [--into-cache] [20 22 24.21.0 ...]
 //
 // Fetches each (default: all pinned) into .cache/node/<version>/ unless it is
 // already there, checks that the binary runs and reports the pinned ABI, and
-// prints one line per version: "<version> <abi> <path of node>".
+// prints one line per version: "<version> <abi> <path of node>". The running
+// node serves for its own version when it is exactly the pinned one, unless
+// --into-cache asks for every version in .cache/node/ (to mount it elsewhere,
+// such as into a build container).
 //
 // The binaries and headers come from the npm registry's node-<platform>-<arch>
 // packages, which carry the official release build under bin/ and include/.
@@ -118,9 +121,9 @@ function fetchInto(pin, dest) {
  * Returns { major, version, abi, bin, nodeDir, source } for a pinned version,
  * fetching it first if needed. `nodeDir` is what node-gyp takes as --nodedir.
  */
-function ensureNode(spec, { log = () => {} } = {}) {
+function ensureNode(spec, { log = () => {}, useRunning = true } = {}) {
   const pin = pinned(spec);
-  const running = runningNode(pin);
+  const running = useRunning ? runningNode(pin) : undefined;
   if (running) return { ...pin, ...running, source: 'running' };
   const nodeDir = path.join(cacheRoot, pin.version);
   const bin = path.join(nodeDir, 'bin', 'node');
@@ -146,10 +149,12 @@ function findNode(spec) {
 module.exports = { pinned, allPinned, ensureNode, findNode, cacheRoot };
 
 if (require.main === module) {
-  const specs = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const useRunning = !args.includes('--into-cache');
+  const specs = args.filter((a) => a !== '--into-cache');
   try {
     for (const pin of specs.length > 0 ? specs.map(pinned) : allPinned()) {
-      const n = ensureNode(pin.version, { log: (m) => console.error(m) });
+      const n = ensureNode(pin.version, { log: (m) => console.error(m), useRunning });
       console.log(`${n.version} ${n.abi} ${n.bin}`);
     }
   } catch (err) {
