@@ -4,6 +4,8 @@
 // root: build/Release first, then prebuilds/; PREBUILDS_ONLY=1 skips build/),
 // samples a busy second and prints one JSON line:
 //
+//   node scripts/native-smoke.js [--root <installed spanprof>] [seconds]
+//
 //   {"node":"24.21.0","abi":"137","file":"prebuilds/linux-x64/node.abi137.glibc.node",
 //    "samples":98,"seconds":1.0,"v8Samples":99,...}
 //
@@ -11,10 +13,14 @@
 // the addon does not load or yields no samples.
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
-const seconds = Number(process.argv[2] ?? 1);
+const argv = process.argv.slice(2);
+const rootAt = argv.indexOf('--root');
+// Default: this clone. With --root, an installed copy and its own
+// node-gyp-build, as an application would load it.
+const root = rootAt >= 0 ? path.resolve(argv.splice(rootAt, 2)[1]) : path.resolve(__dirname, '..');
+const seconds = Number(argv[0] ?? 1);
 
-const nodeGypBuild = require('node-gyp-build');
+const nodeGypBuild = require(require.resolve('node-gyp-build', { paths: [root] }));
 const file = nodeGypBuild.resolve(root);
 const binding = require(file);
 
