@@ -7,7 +7,7 @@
 //   node scripts/native-smoke.js [--root <installed spanprof>] [seconds]
 //
 //   {"node":"24.21.0","abi":"137","file":"prebuilds/linux-x64/node.abi137.glibc.node",
-//    "samples":98,"seconds":1.0,"v8Samples":99,...}
+//    "samples":98,"seconds":1.0,"rateHz":98,"cpuSeconds":0.99,"perCpuSecond":99,...}
 //
 // Run it under another version with scripts/with-node.js. Exits non-zero if
 // the addon does not load or yields no samples.
@@ -26,6 +26,7 @@ const binding = require(file);
 
 const sampler = new binding.Sampler(10_000);
 sampler.start();
+const cpu0 = binding.threadCpuNs();
 const t0 = process.hrtime.bigint();
 const end = t0 + BigInt(Math.round(seconds * 1e9));
 let x = 0;
@@ -34,6 +35,9 @@ while (process.hrtime.bigint() < end) {
 }
 const w = sampler.collect();
 const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+// On a busy machine the thread is not always running, and a thread that is
+// not running is not sampled: samples per CPU-second stay near 100.
+const cpuSeconds = (binding.threadCpuNs() - cpu0) / 1e9;
 sampler.stop();
 
 const samples = w.samples.node.length;
@@ -44,6 +48,8 @@ console.log(JSON.stringify({
   samples,
   seconds: Number(elapsed.toFixed(3)),
   rateHz: Number((samples / elapsed).toFixed(1)),
+  cpuSeconds: Number(cpuSeconds.toFixed(3)),
+  perCpuSecond: Number((samples / cpuSeconds).toFixed(1)),
   v8Samples: w.stats.v8Samples,
   unmatchedSamples: w.stats.unmatchedSamples,
   unmatchedTicks: w.stats.unmatchedTicks,
