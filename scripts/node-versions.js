@@ -100,8 +100,8 @@ function fetchInto(pin, dest) {
       cwd: tmp,
     }).trim().split('\n').pop();
     const tarball = path.join(tmp, file);
-    // OpenSSL's headers are two thirds of the package and nothing here
-    // includes them; the docs are not needed either.
+    // OpenSSL's headers are 66 of the 67 MB of headers, and nothing built
+    // here includes them; nor are the man pages needed.
     run('tar', [
       '-xzf', tarball, '-C', tmp, '--strip-components=1',
       '--exclude=package/include/node/openssl', '--exclude=package/share',
