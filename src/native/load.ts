@@ -13,6 +13,18 @@ export const packageRoot = path.resolve(__dirname, '..', '..');
 const SUPPORTED_PLATFORMS = new Set(['linux', 'darwin']);
 
 /**
+ * Node majors the sampler is built and tested on; package.json `engines`
+ * says the same. The addon calls V8's C++ API, whose behaviour around the
+ * profiler and signal handling is only known for these V8 versions, so a
+ * binary someone built for another major is not loaded either.
+ */
+export const SUPPORTED_NODE_MAJORS = { min: 20, max: 26 } as const;
+
+const BUILD_FROM_SOURCE =
+  `build it from source with \`npx node-gyp rebuild\` run in ${packageRoot} ` +
+  '(needs python3, make and a C++ compiler)';
+
+/**
  * Loads the addon once. Never throws: a platform without SIGPROF or a Node
  * ABI without a binary gets a reason, and the caller runs a no-op profiler.
  */
@@ -22,6 +34,16 @@ export function loadNative(): NativeLoadResult {
     cached = {
       ok: false,
       reason: `spanprof samples with SIGPROF, which ${process.platform} does not have; supported: linux, darwin`,
+    };
+    return cached;
+  }
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < SUPPORTED_NODE_MAJORS.min || major > SUPPORTED_NODE_MAJORS.max) {
+    cached = {
+      ok: false,
+      reason:
+        `spanprof supports Node ${SUPPORTED_NODE_MAJORS.min} to ${SUPPORTED_NODE_MAJORS.max}; ` +
+        `this is Node v${process.versions.node}. Run on a supported Node to profile.`,
     };
     return cached;
   }
@@ -41,8 +63,7 @@ export function loadNative(): NativeLoadResult {
       ok: false,
       reason:
         `no spanprof binary for Node ${process.version} (ABI ${process.versions.modules}, ` +
-        `${process.platform}-${process.arch}): ${message}. ` +
-        'Build one from source with `npm rebuild spanprof` (needs python3, make and a C++ compiler).',
+        `${process.platform}-${process.arch}): ${message}. To profile here, ${BUILD_FROM_SOURCE}.`,
     };
   }
   return cached;
