@@ -1,0 +1,15 @@
+export type { ExporterStats, ProfileExporter } from './exporter';
+export { PyroscopeExporter, type PyroscopeExporterOptions } from './pyroscope-exporter';
+export type { PyroscopeTarget, PyroscopeAuth, UploadProtocol } from './pyroscope-target';
+export { PUSH_PATH, INGEST_PATH, ingestName, seriesLabels } from './pyroscope-requests';
+export { DEFAULT_BACKOFF, retryDelayMs, parseRetryAfter, type BackoffPolicy } from './backoff';
+export {
+  createStderrLogger,
+  redactingLogger,
+  silentLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  type StderrLoggerOptions,
+} from './logger';
+export { createRedactor, REDACTED, type Redactor } from './redact';
