@@ -13,3 +13,6 @@ export {
   type StderrLoggerOptions,
 } from './logger';
 export { createRedactor, REDACTED, type Redactor } from './redact';
+export { DirectoryExporter, type DirectoryExporterOptions, type DirectoryExporterStats } from './directory-exporter';
+export { readOutputIndex, INDEX_FILE, type OutputIndex, type WindowRecord } from './directory-index';
+export { writeFileAtomic } from './atomic-write';
