@@ -16,3 +16,5 @@ export { createRedactor, REDACTED, type Redactor } from './redact';
 export { DirectoryExporter, type DirectoryExporterOptions, type DirectoryExporterStats } from './directory-exporter';
 export { readOutputIndex, INDEX_FILE, type OutputIndex, type WindowRecord } from './directory-index';
 export { writeFileAtomic } from './atomic-write';
+export { FanOutExporter } from './fan-out-exporter';
+export { createExporter, createLogger, type ExporterExtras } from './from-config';

@@ -9,11 +9,12 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const { Profile } = require('pprof-format');
 
-const { dir } = workerData;
+// Only as a worker: loaded any other way (say, by a test runner), it does nothing.
+const dir = workerData?.dir;
 let stop = false;
 let reads = 0;
 const partial = [];
-parentPort.on('message', (m) => {
+parentPort?.on('message', (m) => {
   if (m === 'stop') stop = true;
 });
 
@@ -55,4 +56,4 @@ function loop() {
   }
   parentPort.postMessage({ reads, partial });
 }
-loop();
+if (parentPort && dir) loop();
