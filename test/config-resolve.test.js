@@ -169,6 +169,13 @@ test('tenant, extra headers and CA', () => {
   assertRejects({ ...server, SPANPROF_HEADERS: 'Bad Name=1' }, 'SPANPROF_HEADERS', /not a header name/);
   assertRejects({ ...server, SPANPROF_HEADERS: 'Content-Type=text/plain' }, 'SPANPROF_HEADERS', /set by the upload itself/);
   assertRejects({ ...server, SPANPROF_HEADERS: 'novalue' }, 'SPANPROF_HEADERS', /key=value pairs/);
+  // A malformed header can hold a key: the error points at it without quoting it.
+  for (const secretText of ['X-Api-Key: sk-live-42', 'Authorization Bearer sk-live-42=1', 'X-Key=%E0%A4%sk-live-42']) {
+    assert.throws(
+      () => resolveConfig({}, { ...server, SPANPROF_HEADERS: `X-Team=blue,${secretText}` }),
+      (err) => err instanceof ConfigError && /entry 2/.test(err.message) && !err.message.includes('sk-live-42'),
+    );
+  }
   assertRejects({ ...server, SPANPROF_CA_FILE: path.join(tmp, 'missing.pem') }, 'SPANPROF_CA_FILE', /cannot read .*PEM file/);
   const notPem = path.join(tmp, 'not.pem');
   fs.writeFileSync(notPem, 'hello');

@@ -89,6 +89,7 @@ test('windows become valid profiles, records and an index', async (t) => {
 test('no partial file is ever visible to a reader', async (t) => {
   const dir = freshDir();
   const poller = new Worker(path.join(__dirname, 'support', 'partial-file-poller.js'), { workerData: { dir } });
+  t.after(() => poller.terminate());
   const result = new Promise((resolve, reject) => {
     poller.once('message', resolve);
     poller.once('error', reject);
@@ -111,13 +112,14 @@ test('no partial file is ever visible to a reader', async (t) => {
   assert.ok(exporter.stats().removed > 0, 'pruning ran during the reads');
 });
 
-test('the reader does catch a partial file', async () => {
+test('the reader does catch a partial file', async (t) => {
   const dir = freshDir();
   fs.mkdirSync(dir);
   const [window] = await encodedWindows(1);
   const gz = window.profiles[0].gzip;
   fs.writeFileSync(path.join(dir, 'torn.cpu.pb.gz'), gz.subarray(0, gz.length >> 1));
   const poller = new Worker(path.join(__dirname, 'support', 'partial-file-poller.js'), { workerData: { dir } });
+  t.after(() => poller.terminate());
   const result = new Promise((resolve) => poller.once('message', resolve));
   await new Promise((resolve) => setTimeout(resolve, 200));
   poller.postMessage('stop');

@@ -38,13 +38,23 @@ function target(server, overrides = {}) {
   };
 }
 
-function exporterFor(server, { target: t = {}, maxQueueBytes = 16 << 20, backoff = FAST_BACKOFF, logger } = {}) {
-  return new PyroscopeExporter({
-    target: target(server, t),
+/** An exporter shut down when the test ends, even a failed one. */
+function exporterFor(t, server, { target: overrides = {}, maxQueueBytes = 16 << 20, backoff = FAST_BACKOFF, logger } = {}) {
+  const exporter = new PyroscopeExporter({
+    target: target(server, overrides),
     maxQueueBytes,
     backoff,
     logger: logger ?? capturingLogger().logger,
   });
+  t.after(() => exporter.shutdown(200));
+  return exporter;
+}
+
+/** A server closed when the test ends. */
+async function serverFor(t, options) {
+  const server = await startIngestServer(options);
+  t.after(() => server.close());
+  return server;
 }
 
 /** label key → value → sample count, from pprof-format's decoder. */
@@ -71,13 +81,12 @@ function assertGoAgrees(t, name, upload) {
 
 for (const protocol of ['push', 'ingest']) {
   test(`${protocol}: every upload follows Pyroscope's rules and holds the spans and functions`, async (t) => {
-    const server = await startIngestServer({
+    const server = await serverFor(t, {
       requireAuthorization: 'Bearer s3cret-token',
       requireTenant: 'tenant-a',
     });
-    t.after(() => server.close());
     const windows = await encodedWindows(3, { wall: true });
-    const exporter = exporterFor(server, {
+    const exporter = exporterFor(t, server, {
       target: {
         protocol,
         tags: { env: 'test', region: 'eu_1' },
@@ -121,16 +130,16 @@ for (const protocol of ['push', 'ingest']) {
   });
 }
 
-test('outage: 503 for 3 s then recovery; every window arrives in order, Retry-After honoured', async () => {
+test('outage: 503 for 3 s then recovery; every window arrives in order, Retry-After honoured', async (t) => {
   let downUntil = 0;
-  const server = await startIngestServer({
+  const server = await serverFor(t, {
     respond: () =>
       Date.now() < downUntil
         ? { status: 503, headers: { 'retry-after': '1' }, body: { code: 'unavailable', message: 'down' } }
         : undefined,
   });
   const { logger, lines } = capturingLogger();
-  const exporter = exporterFor(server, { logger });
+  const exporter = exporterFor(t, server, { logger });
   const windows = await encodedWindows(6);
   downUntil = Date.now() + 3000;
   for (const w of windows.slice(0, 3)) exporter.export(w);
@@ -158,9 +167,9 @@ test('outage: 503 for 3 s then recovery; every window arrives in order, Retry-Af
 });
 
 test('a server that never answers: the event loop stays responsive and shutdown keeps its deadline', async (t) => {
-  const server = await startIngestServer({ respond: () => 'hang' });
+  const server = await serverFor(t, { respond: () => 'hang' });
   const { logger, lines } = capturingLogger(['s3cret-token']);
-  const exporter = exporterFor(server, {
+  const exporter = exporterFor(t, server, {
     logger,
     target: { timeoutMs: 500, auth: { kind: 'bearer', token: 's3cret-token' } },
   });
@@ -199,9 +208,9 @@ test('a server that never answers: the event loop stays responsive and shutdown 
   for (const line of lines) assert.ok(!line.includes('s3cret-token'), line);
 });
 
-test('401: one clear error, no retries, and the token never logged', async () => {
+test('401: one clear error, no retries, and the token never logged', async (t) => {
   const token = 'wrong-token-0123456789';
-  const server = await startIngestServer({
+  const server = await serverFor(t, {
     // The server echoes the header it got, as some proxies do.
     respond: (req) => ({
       status: 401,
@@ -209,7 +218,7 @@ test('401: one clear error, no retries, and the token never logged', async () =>
     }),
   });
   const { logger, lines } = capturingLogger([token]);
-  const exporter = exporterFor(server, { logger, target: { auth: { kind: 'bearer', token } } });
+  const exporter = exporterFor(t, server, { logger, target: { auth: { kind: 'bearer', token } } });
   const windows = await encodedWindows(4);
   for (const w of windows) exporter.export(w);
   assert.equal(await exporter.flush(10_000), true);
@@ -229,10 +238,10 @@ test('401: one clear error, no retries, and the token never logged', async () =>
 });
 
 for (const status of [400, 403, 413]) {
-  test(`${status} is never retried`, async () => {
-    const server = await startIngestServer({ respond: () => ({ status, body: { code: 'x', message: 'no' } }) });
+  test(`${status} is never retried`, async (t) => {
+    const server = await serverFor(t, { respond: () => ({ status, body: { code: 'x', message: 'no' } }) });
     const { logger, lines } = capturingLogger();
-    const exporter = exporterFor(server, { logger });
+    const exporter = exporterFor(t, server, { logger });
     for (const w of await encodedWindows(2)) exporter.export(w);
     assert.equal(await exporter.flush(10_000), true);
     await exporter.shutdown(500);
@@ -256,7 +265,7 @@ test('basic auth over https with a custom CA', async (t) => {
   ]);
   assert.equal(made.status, 0, String(made.stderr));
   const authorization = `Basic ${Buffer.from('stack-123:glc_secret').toString('base64')}`;
-  const server = await startIngestServer({
+  const server = await serverFor(t, {
     tls: { key: fs.readFileSync(key), cert: fs.readFileSync(cert) },
     requireAuthorization: authorization,
   });
@@ -265,14 +274,14 @@ test('basic auth over https with a custom CA', async (t) => {
   const [window] = await encodedWindows(1);
 
   const untrusted = capturingLogger(['glc_secret']);
-  const refused = exporterFor(server, { logger: untrusted.logger, target: { auth } });
+  const refused = exporterFor(t, server, { logger: untrusted.logger, target: { auth } });
   refused.export(window);
   assert.equal(await refused.flush(10_000), true);
   await refused.shutdown(500);
   assert.equal(refused.stats().failed, 1, 'an untrusted certificate is refused, not retried');
   assert.ok(untrusted.lines.some((l) => l.includes('SPANPROF_CA_FILE')), untrusted.lines.join(''));
 
-  const trusting = exporterFor(server, { target: { auth, ca: fs.readFileSync(cert) } });
+  const trusting = exporterFor(t, server, { target: { auth, ca: fs.readFileSync(cert) } });
   trusting.export(window);
   assert.equal(await trusting.flush(10_000), true);
   await trusting.shutdown(500);
@@ -281,15 +290,15 @@ test('basic auth over https with a custom CA', async (t) => {
   assert.equal(server.uploads[0].headers.authorization, authorization);
 });
 
-test('a full queue drops the oldest windows and counts them', async () => {
+test('a full queue drops the oldest windows and counts them', async (t) => {
   let down = true;
-  const server = await startIngestServer({
+  const server = await serverFor(t, {
     respond: () => (down ? { status: 503, body: { code: 'unavailable', message: 'down' } } : undefined),
   });
   const { logger, lines } = capturingLogger();
   const windows = await encodedWindows(6);
   const size = windows[0].profiles[0].gzip.byteLength;
-  const exporter = exporterFor(server, {
+  const exporter = exporterFor(t, server, {
     logger,
     maxQueueBytes: Math.floor(size * 2.5),
     backoff: { initialDelayMs: 300, maxDelayMs: 300, maxRetryAfterMs: 300 },
@@ -313,9 +322,9 @@ test('a full queue drops the oldest windows and counts them', async () => {
   assert.equal(warnings.length, 1, lines.join(''));
 });
 
-test('a window larger than the whole queue is dropped and counted', async () => {
-  const server = await startIngestServer();
-  const exporter = exporterFor(server, { maxQueueBytes: 10 });
+test('a window larger than the whole queue is dropped and counted', async (t) => {
+  const server = await serverFor(t);
+  const exporter = exporterFor(t, server, { maxQueueBytes: 10 });
   const [window] = await encodedWindows(1);
   exporter.export(window);
   assert.equal(await exporter.flush(1000), true);
@@ -325,32 +334,31 @@ test('a window larger than the whole queue is dropped and counted', async () => 
   assert.equal(server.requests.length, 0);
 });
 
-test('export never throws, even after shutdown or with a broken window', async () => {
-  const server = await startIngestServer();
-  const exporter = exporterFor(server);
+test('export never throws, even after shutdown or with a broken window', async (t) => {
+  const server = await serverFor(t);
+  const exporter = exporterFor(t, server);
   await exporter.shutdown(100);
   await exporter.shutdown(100); // idempotent
   const [window] = await encodedWindows(1);
   exporter.export(window);
   exporter.export(null);
   assert.equal(exporter.stats().dropped, 2);
-  const fresh = exporterFor(server);
+  const fresh = exporterFor(t, server);
   fresh.export(undefined);
   assert.equal(fresh.stats().dropped, 1);
   await fresh.shutdown(100);
   await server.close();
 });
 
-test('a refused connection is retried with backoff, not in a tight loop', async () => {
-  const server = await startIngestServer();
+test('a refused connection is retried with backoff, not in a tight loop', async (t) => {
+  const server = await serverFor(t);
   const url = server.url;
   await server.close(); // the port now refuses connections
   const { logger, lines } = capturingLogger();
-  const exporter = new PyroscopeExporter({
-    target: { ...target({ url }), serverAddress: url },
+  const exporter = exporterFor(t, { url }, {
+    logger,
     maxQueueBytes: 1 << 20,
     backoff: { initialDelayMs: 200, maxDelayMs: 400, maxRetryAfterMs: 1000 },
-    logger,
   });
   const [window] = await encodedWindows(1);
   exporter.export(window);

@@ -68,26 +68,31 @@ export function formatBytes(n: number): string {
 
 /**
  * `k=v,k2=v2`, the W3C-baggage-like list the OTel variables use. Values are
- * percent-decoded when `decode` is set. Throws on an entry without `=`.
+ * percent-decoded when `decode` is set. Throws on an entry without `=`;
+ * with `secret` set, the error quotes nothing of the text.
  */
-export function parseKeyValueList(setting: string, raw: string, decode: boolean): [string, string][] {
+export function parseKeyValueList(
+  setting: string,
+  raw: string,
+  options: { readonly decode: boolean; readonly secret?: boolean },
+): [string, string][] {
   const out: [string, string][] = [];
-  for (const part of raw.split(',')) {
-    if (part.trim() === '') continue;
+  raw.split(',').forEach((part, i) => {
+    if (part.trim() === '') return;
     const eq = part.indexOf('=');
+    const shown = options.secret ? `entry ${i + 1}` : JSON.stringify(part.trim());
     if (eq <= 0) {
-      throw new ConfigError(setting, `${JSON.stringify(part.trim())} is not key=value; use key=value pairs separated by commas`);
+      throw new ConfigError(setting, `${shown} is not key=value; use key=value pairs separated by commas`);
     }
-    const key = part.slice(0, eq).trim();
     let value = part.slice(eq + 1).trim();
-    if (decode) {
+    if (options.decode) {
       try {
         value = decodeURIComponent(value);
       } catch {
-        throw new ConfigError(setting, `the value of ${key} has a broken percent-encoding`);
+        throw new ConfigError(setting, `${shown} has a broken percent-encoding`);
       }
     }
-    out.push([key, value]);
-  }
+    out.push([part.slice(0, eq).trim(), value]);
+  });
   return out;
 }

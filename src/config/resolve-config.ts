@@ -186,7 +186,7 @@ function serviceName(src: SettingSources, warnings: string[]): { name: string; f
 /** service.name from OTEL_RESOURCE_ATTRIBUTES, which must be well formed. */
 function resourceServiceName(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const pairs = parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', raw, true);
+  const pairs = parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', raw, { decode: true });
   const value = pairs.find(([k]) => k === 'service.name')?.[1];
   return value === undefined || value.trim() === '' ? undefined : value;
 }
@@ -257,11 +257,14 @@ function headersSetting(src: SettingSources): Record<string, string> {
   const entries: [string, string][] =
     fromCode !== undefined
       ? Object.entries(fromCode)
-      : parseKeyValueList('SPANPROF_HEADERS', src.envValue('SPANPROF_HEADERS') ?? '', true);
+      : parseKeyValueList('SPANPROF_HEADERS', src.envValue('SPANPROF_HEADERS') ?? '', { decode: true, secret: true });
   const from = fromCode !== undefined ? 'options.headers' : 'SPANPROF_HEADERS';
   const headers: Record<string, string> = {};
-  for (const [name, value] of entries) {
-    if (!HEADER_NAME.test(name)) throw new ConfigError(from, `${JSON.stringify(name)} is not a header name`);
+  // Header text may hold secrets: errors name the position, not the text.
+  entries.forEach(([name, value], i) => {
+    if (!HEADER_NAME.test(name)) {
+      throw new ConfigError(from, `entry ${i + 1} is not a header name; use letters, digits and !#$%&'*+.^_\`|~-`);
+    }
     if (RESERVED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('connect-')) {
       throw new ConfigError(from, `${name} is set by the upload itself and cannot be overridden`);
     }
@@ -269,7 +272,7 @@ function headersSetting(src: SettingSources): Record<string, string> {
       throw new ConfigError(from, `the value of ${name} must be a string without line breaks`);
     }
     headers[name] = value;
-  }
+  });
   return headers;
 }
 
@@ -305,7 +308,7 @@ function tagsSetting(src: SettingSources): Record<string, string> {
   const entries: [string, string][] =
     fromCode !== undefined
       ? Object.entries(fromCode)
-      : parseKeyValueList('SPANPROF_TAGS', src.envValue('SPANPROF_TAGS') ?? '', false);
+      : parseKeyValueList('SPANPROF_TAGS', src.envValue('SPANPROF_TAGS') ?? '', { decode: false });
   const from = fromCode !== undefined ? 'options.tags' : 'SPANPROF_TAGS';
   const tags: Record<string, string> = {};
   for (const [key, rawValue] of entries) {

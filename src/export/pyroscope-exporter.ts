@@ -145,7 +145,9 @@ export class PyroscopeExporter implements ProfileExporter {
 
   private startPump(): void {
     if (this.pumping) return;
-    this.pumping = this.pump()
+    // The first request is built on a later turn, not in the caller's export().
+    this.pumping = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pump())
       .catch((err) => this.logger.error(`upload loop failed: ${String(err)}`))
       .finally(() => {
         this.pumping = undefined;
