@@ -64,3 +64,38 @@ function labelCounts(samples) {
 }
 
 module.exports = { goMissingReason, goPprofRaw, parseRaw, labelCounts };
+
+/** label key → value → sample count, from pprof-format's decoder (a Profile). */
+function decodedLabelCounts(profile) {
+  const { readSamples } = require('../../dist/pprof/index.js');
+  const counts = {};
+  for (const s of readSamples(profile)) {
+    for (const [k, v] of Object.entries(s.labels)) {
+      counts[k] ??= {};
+      counts[k][v] = (counts[k][v] ?? 0) + s.values[0];
+    }
+  }
+  return counts;
+}
+
+/**
+ * Reads a pprof file with both go tool pprof and pprof-format and returns
+ * the label counts if they agree; throws if they differ or go cannot read
+ * it. Without go, returns the pprof-format counts alone.
+ */
+function labelCountsBothWays(file) {
+  const fs = require('node:fs');
+  const { decodeProfileSync } = require('../../dist/pprof/index.js');
+  const profile = decodeProfileSync(fs.readFileSync(file));
+  const decoded = decodedLabelCounts(profile);
+  if (goMissingReason()) return decoded;
+  const parsed = parseRaw(goPprofRaw(file));
+  const fromGo = labelCounts(parsed.samples);
+  const assert = require('node:assert/strict');
+  assert.deepEqual(fromGo, decoded, `go tool pprof and pprof-format disagree on ${file}`);
+  assert.equal(parsed.samples.length, profile.sample.length, `sample count differs for ${file}`);
+  return decoded;
+}
+
+module.exports.decodedLabelCounts = decodedLabelCounts;
+module.exports.labelCountsBothWays = labelCountsBothWays;
