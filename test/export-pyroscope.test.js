@@ -177,14 +177,16 @@ test('a server that never answers: the event loop stays responsive and shutdown 
   const p99Ms = histogram.percentile(99) / 1e6 - 10;
   const maxMs = histogram.max / 1e6 - 10;
   t.diagnostic(`event-loop delay under a dead server: p99 ${p99Ms.toFixed(1)} ms, max ${maxMs.toFixed(1)} ms`);
-  assert.ok(p99Ms < 100, `event-loop delay p99 ${p99Ms} ms`);
+  // Loose on purpose (the machine is shared); a blocking wait would show the 500 ms timeout.
+  assert.ok(p99Ms < 250, `event-loop delay p99 ${p99Ms} ms`);
 
   const deadline = 1500;
   const started = Date.now();
   await exporter.shutdown(deadline);
   const took = Date.now() - started;
   t.diagnostic(`shutdown took ${took} ms for a ${deadline} ms deadline`);
-  assert.ok(took <= deadline + 250, `shutdown took ${took} ms`);
+  // The exporter aims 100 ms inside the deadline; the rest is slack for a busy machine's timers.
+  assert.ok(took <= deadline + 400, `shutdown took ${took} ms`);
   await server.close();
 
   const stats = exporter.stats();
