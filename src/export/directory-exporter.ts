@@ -14,6 +14,7 @@ import {
   type WindowRecord,
 } from './directory-index';
 import type { ExporterStats, ProfileExporter } from './exporter';
+import { IdleWaiters } from './idle-waiters';
 import type { Logger } from './logger';
 
 export interface DirectoryExporterOptions {
@@ -55,7 +56,7 @@ export class DirectoryExporter implements ProfileExporter {
   private readonly queue: ByteBoundedQueue<QueuedWindow>;
   /** Record file name → record: what the directory holds, as last seen. */
   private readonly known = new Map<string, WindowRecord>();
-  private readonly idleWaiters = new Set<() => void>();
+  private readonly idle = new IdleWaiters(() => this.isIdle());
   private writing: Promise<void> | undefined;
   private closing = false;
   private closed = false;
@@ -99,17 +100,7 @@ export class DirectoryExporter implements ProfileExporter {
   }
 
   flush(deadlineMs: number): Promise<boolean> {
-    if (this.isIdle()) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const done = (drained: boolean) => {
-        clearTimeout(timer);
-        this.idleWaiters.delete(onIdle);
-        resolve(drained);
-      };
-      const onIdle = () => done(true);
-      const timer = setTimeout(() => done(false), Math.max(0, deadlineMs));
-      this.idleWaiters.add(onIdle);
-    });
+    return this.idle.wait(deadlineMs);
   }
 
   shutdown(deadlineMs: number): Promise<void> {
@@ -122,7 +113,7 @@ export class DirectoryExporter implements ProfileExporter {
         this.dropped += left.length;
         this.logger.warn(`${left.length} window(s) not written to ${this.dir} before shutdown; dropped`);
       }
-      this.notifyIdle();
+      this.idle.check();
     })().catch((err) => this.logger.error(`shutdown failed: ${String(err)}`));
     return this.shutdownDone;
   }
@@ -143,11 +134,6 @@ export class DirectoryExporter implements ProfileExporter {
     return this.queue.length === 0 && this.writing === undefined;
   }
 
-  private notifyIdle(): void {
-    if (!this.isIdle()) return;
-    for (const waiter of [...this.idleWaiters]) waiter();
-  }
-
   private startWriting(): void {
     if (this.writing) return;
     this.writing = this.writeAll()
@@ -155,7 +141,7 @@ export class DirectoryExporter implements ProfileExporter {
       .finally(() => {
         this.writing = undefined;
         if (this.queue.length > 0 && !this.closed) this.startWriting();
-        else this.notifyIdle();
+        else this.idle.check();
       });
   }
 

@@ -4,6 +4,7 @@ import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { ByteBoundedQueue } from './byte-queue';
 import type { ExporterStats, ProfileExporter } from './exporter';
 import { createHttpUploader, type HttpUploader, type UploadOutcome } from './http-uploader';
+import { IdleWaiters } from './idle-waiters';
 import type { Logger } from './logger';
 import { uploadRequests, type UploadRequest } from './pyroscope-requests';
 import type { PyroscopeTarget } from './pyroscope-target';
@@ -45,7 +46,7 @@ export class PyroscopeExporter implements ProfileExporter {
   private readonly uploader: HttpUploader;
   private readonly cancel = new AbortController();
   private readonly sleeper = new Sleeper();
-  private readonly idleWaiters = new Set<() => void>();
+  private readonly idle = new IdleWaiters(() => this.isIdle());
   private pumping: Promise<void> | undefined;
   private closing = false;
   private shutdownDone: Promise<void> | undefined;
@@ -84,19 +85,7 @@ export class PyroscopeExporter implements ProfileExporter {
   }
 
   flush(deadlineMs: number): Promise<boolean> {
-    if (this.isIdle()) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const done = (drained: boolean) => {
-        clearTimeout(timer);
-        this.idleWaiters.delete(onIdle);
-        resolve(drained);
-      };
-      const onIdle = () => done(true);
-      // Ref'd on purpose: whoever waits for a flush wants the process kept
-      // alive until it ends, and the deadline bounds that.
-      const timer = setTimeout(() => done(false), Math.max(0, deadlineMs));
-      this.idleWaiters.add(onIdle);
-    });
+    return this.idle.wait(deadlineMs);
   }
 
   shutdown(deadlineMs: number): Promise<void> {
@@ -136,7 +125,7 @@ export class PyroscopeExporter implements ProfileExporter {
     }
     const remaining = Math.max(0, deadlineMs - (Date.now() - started));
     await withinMs(Promise.all([this.pumping, this.uploader.destroy()]), remaining);
-    this.notifyIdle();
+    this.idle.check();
   }
 
   private isIdle(): boolean {
@@ -152,7 +141,7 @@ export class PyroscopeExporter implements ProfileExporter {
       .finally(() => {
         this.pumping = undefined;
         if (this.queue.length > 0 && !this.cancel.signal.aborted) this.startPump();
-        else this.notifyIdle();
+        else this.idle.check();
       });
   }
 
@@ -188,11 +177,6 @@ export class PyroscopeExporter implements ProfileExporter {
         else this.sent++;
       }
     }
-  }
-
-  private notifyIdle(): void {
-    if (!this.isIdle()) return;
-    for (const waiter of [...this.idleWaiters]) waiter();
   }
 
   private countDrops(count: number): void {
