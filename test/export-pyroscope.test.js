@@ -57,15 +57,20 @@ async function serverFor(t, options) {
   return server;
 }
 
-/** go tool pprof must read every profile the server received, with pprof-format's label counts. */
+/**
+ * go tool pprof must read every profile the server received with
+ * pprof-format's label counts: a subtest, skipped only when go is absent.
+ */
 function assertGoAgrees(t, name, uploads) {
-  const missing = goMissingReason();
-  uploads.forEach((upload, i) => {
-    const file = path.join(outDir, `${name}-${i}.pb`);
-    fs.writeFileSync(file, Buffer.from(upload.profile.encode()));
-    assert.deepEqual(labelCountsBothWays(file), decodedLabelCounts(upload.profile));
+  return t.test(`go tool pprof reads the ${name} uploads as pprof-format does`, (st) => {
+    const missing = goMissingReason();
+    if (missing) return st.skip(missing);
+    uploads.forEach((upload, i) => {
+      const file = path.join(outDir, `${name}-${i}.pb`);
+      fs.writeFileSync(file, Buffer.from(upload.profile.encode()));
+      assert.deepEqual(labelCountsBothWays(file), decodedLabelCounts(upload.profile));
+    });
   });
-  if (missing) t.skip(missing);
 }
 
 for (const protocol of ['push', 'ingest']) {
@@ -114,7 +119,7 @@ for (const protocol of ['push', 'ingest']) {
       assert.ok(cpu.from <= Number(windows[0].startEpochNs / 1_000_000_000n));
       assert.ok(cpu.until >= Number(windows[0].endEpochNs / 1_000_000_000n));
     }
-    assertGoAgrees(t, protocol, server.uploads);
+    await assertGoAgrees(t, protocol, server.uploads);
   });
 }
 
@@ -140,7 +145,7 @@ test('outage: 503 for 3 s then recovery; every window arrives in order, Retry-Af
   assert.deepEqual(server.invalid, []);
   const received = server.uploads.map((u) => BigInt(u.profile.timeNanos));
   assert.deepEqual(received, windows.map((w) => w.startEpochNs), 'all windows, in order');
-  assertGoAgrees(t, 'outage', server.uploads);
+  await assertGoAgrees(t, 'outage', server.uploads);
   const stats = exporter.stats();
   assert.equal(stats.sent, 6);
   assert.equal(stats.dropped, 0);
@@ -279,7 +284,7 @@ test('basic auth over https with a custom CA', async (t) => {
   assert.equal(trusting.stats().sent, 1);
   assert.equal(server.uploads.length, 1);
   assert.equal(server.uploads[0].headers.authorization, authorization);
-  assertGoAgrees(t, 'https', server.uploads);
+  await assertGoAgrees(t, 'https', server.uploads);
 });
 
 test('a full queue drops the oldest windows and counts them', async (t) => {
@@ -307,7 +312,7 @@ test('a full queue drops the oldest windows and counts them', async (t) => {
 
   const received = server.uploads.map((u) => BigInt(u.profile.timeNanos));
   assert.deepEqual(received, [windows[4].startEpochNs, windows[5].startEpochNs], 'the newest two were kept');
-  assertGoAgrees(t, 'queue', server.uploads);
+  await assertGoAgrees(t, 'queue', server.uploads);
   const stats = exporter.stats();
   assert.equal(stats.sent, 2);
   assert.equal(stats.dropped, 4);
