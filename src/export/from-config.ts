@@ -1,0 +1,58 @@
+import type { SpanprofConfig } from '../config/types';
+import type { BackoffPolicy } from './backoff';
+import { DirectoryExporter } from './directory-exporter';
+import type { ProfileExporter } from './exporter';
+import { FanOutExporter } from './fan-out-exporter';
+import { createStderrLogger, type Logger } from './logger';
+import { PyroscopeExporter } from './pyroscope-exporter';
+import { createRedactor } from './redact';
+
+/** The stderr logger at the configured level, hiding the configured secrets. */
+export function createLogger(
+  config: Pick<SpanprofConfig, 'logLevel' | 'secrets'>,
+  write?: (line: string) => void,
+): Logger {
+  return createStderrLogger({ level: config.logLevel, redact: createRedactor(config.secrets), ...(write ? { write } : {}) });
+}
+
+export interface ExporterExtras {
+  /** Retry timing for uploads; the default suits production. */
+  readonly backoff?: BackoffPolicy;
+}
+
+/**
+ * The exporter a config asks for: Pyroscope when a server address is set,
+ * the output directory when none is (or when both are asked for, both).
+ * Undefined when profiling is off.
+ */
+export function createExporter(
+  config: SpanprofConfig,
+  logger: Logger,
+  extras: ExporterExtras = {},
+): ProfileExporter | undefined {
+  if (!config.enabled) return undefined;
+  const outputs: ProfileExporter[] = [];
+  if (config.pyroscope) {
+    outputs.push(
+      new PyroscopeExporter({
+        target: config.pyroscope.target,
+        maxQueueBytes: config.pyroscope.maxQueueBytes,
+        logger,
+        ...(extras.backoff ? { backoff: extras.backoff } : {}),
+      }),
+    );
+  }
+  if (config.directory) {
+    outputs.push(
+      new DirectoryExporter({
+        directory: config.directory.path,
+        maxBytes: config.directory.maxBytes,
+        maxQueueBytes: config.directory.maxQueueBytes,
+        serviceName: config.serviceName,
+        logger,
+      }),
+    );
+  }
+  if (outputs.length === 0) return undefined;
+  return outputs.length === 1 ? outputs[0] : new FanOutExporter(outputs);
+}

@@ -1,0 +1,260 @@
+import type { Profile } from 'pprof-format';
+import { NodeKind } from '../native/types';
+import type { ProfileWindow, SpanLabels } from '../profile/window';
+import {
+  SPAN_ID_LABEL,
+  SPAN_NAME_LABEL,
+  TRACE_ID_LABEL,
+  type WindowSummary,
+} from './encoded-window';
+import {
+  GC_FRAME,
+  IDLE_FRAME,
+  PROGRAM_FRAME,
+  functionDisplayName,
+} from './frame-names';
+import { ProfileBuilder, type LabelPairs } from './profile-builder';
+
+/** V8's sampling interval: the period every profile states. */
+export const SAMPLING_PERIOD_NS = 10_000_000;
+
+/** Pyroscope refuses label values longer than this by default. */
+export const MAX_LABEL_VALUE_LENGTH = 2048;
+
+const SPAN_ID_FORMAT = /^[0-9a-f]{16}$/;
+const TRACE_ID_FORMAT = /^[0-9a-f]{32}$/;
+
+export interface BuildOptions {
+  /** Also build the wall-clock profile. */
+  readonly wall: boolean;
+}
+
+export interface WindowProfiles {
+  readonly cpu: Profile;
+  readonly wall?: Profile;
+  readonly summary: WindowSummary;
+}
+
+/** A node's function, fixed for the window. */
+interface NodeFunction {
+  readonly name: string;
+  readonly fileName: string;
+}
+
+/**
+ * Turns a closed window into pprof profiles.
+ *
+ * Stacks: the node table is V8's call tree, read in caller-line mode, so a
+ * node's `line` is the line *in its parent* that made the call. A frame's
+ * location therefore takes its line from the frame above it, and the leaf's
+ * location has line 0: V8 does not say, per sample, which line of the leaf
+ * was running. Function start lines are 0 for the same reason (caller-line
+ * mode replaces them with call lines); functions are told apart by name,
+ * script and, for anonymous ones, start column.
+ *
+ * Special nodes, on purpose:
+ * - `(root)` is dropped from every stack.
+ * - `(program)` (V8 busy outside JavaScript: compiling, runtime, native code)
+ *   and `(garbage collector)` are one-frame stacks with their CPU time and
+ *   the span label of the slot that was published: that work was done for
+ *   the code that ran.
+ * - Idle samples (the event loop waiting) are left out of the CPU profile:
+ *   waiting is not CPU. Their measured thread CPU is counted in the summary
+ *   as `idleCpuNs`. In the wall profile they are an `(idle)` stack with no
+ *   span label, since many requests wait at once and none owns the wait.
+ */
+export function buildProfiles(window: ProfileWindow, options: BuildOptions): WindowProfiles {
+  const raw = window.raw;
+  const nodes = raw.nodes;
+  const nodeCount = nodes.parent.length;
+  const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i);
+
+  const timeNanos = window.startEpochNs;
+  const durationNanos =
+    window.endEpochNs > window.startEpochNs ? window.endEpochNs - window.startEpochNs : 0n;
+  const comments = windowComments(window);
+  const cpu = new StackedProfile(
+    new ProfileBuilder({ valueType: 'cpu', periodNs: SAMPLING_PERIOD_NS, timeNanos, durationNanos, comments }),
+    window,
+    functions,
+  );
+  const wall = options.wall
+    ? new StackedProfile(
+        new ProfileBuilder({ valueType: 'wall', periodNs: SAMPLING_PERIOD_NS, timeNanos, durationNanos, comments }),
+        window,
+        functions,
+      )
+    : undefined;
+
+  const labels = new SlotLabels(window.labels);
+  const samples = raw.samples;
+  const count = samples.node.length;
+  let cpuSamples = 0;
+  let idleSamples = 0;
+  let labelledSamples = 0;
+  let cpuNs = 0;
+  let wallNs = 0;
+  let idleCpuNs = 0;
+  const spans = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const node = samples.node[i];
+    if (node < 0 || node >= nodeCount) continue;
+    const sampleCpu = Math.round(samples.cpuNs[i]);
+    const sampleWall = Math.round(samples.wallNs[i]);
+    wallNs += sampleWall;
+    if (nodes.kind[node] === NodeKind.Idle) {
+      idleSamples++;
+      idleCpuNs += sampleCpu;
+      wall?.add(node, [], sampleWall);
+      continue;
+    }
+    const slotLabels = labels.of(samples.slot[i]);
+    if (slotLabels.spanId !== undefined) {
+      labelledSamples++;
+      spans.add(slotLabels.spanId);
+    }
+    cpuSamples++;
+    cpuNs += sampleCpu;
+    cpu.add(node, slotLabels.pairs, sampleCpu);
+    wall?.add(node, slotLabels.pairs, sampleWall);
+  }
+
+  return {
+    cpu: cpu.build(),
+    wall: wall?.build(),
+    summary: {
+      samples: count,
+      cpuSamples,
+      idleSamples,
+      labelledSamples,
+      spans: spans.size,
+      cpuNs,
+      wallNs,
+      idleCpuNs,
+      invalidLabels: labels.invalid,
+    },
+  };
+}
+
+/** One profile under construction, with each node's stack resolved once. */
+class StackedProfile {
+  private readonly stacks = new Map<number, number[]>();
+
+  constructor(
+    private readonly builder: ProfileBuilder,
+    private readonly window: ProfileWindow,
+    private readonly functions: readonly (NodeFunction | undefined)[],
+  ) {}
+
+  add(node: number, labels: LabelPairs, valueNs: number): void {
+    const stack = this.stack(node);
+    if (stack.length === 0) return;
+    this.builder.addSample(String(node), stack, labels, 1, valueNs);
+  }
+
+  build(): Profile {
+    return this.builder.build();
+  }
+
+  /** Location ids from the leaf up, without the root. */
+  private stack(leaf: number): number[] {
+    let ids = this.stacks.get(leaf);
+    if (ids) return ids;
+    ids = [];
+    const { parent, line } = this.window.raw.nodes;
+    let child = -1;
+    for (let n = leaf; n >= 0; n = parent[n]) {
+      const fn = this.functions[n];
+      if (fn) {
+        ids.push(
+          this.builder.locationId({
+            name: fn.name,
+            fileName: fn.fileName,
+            startLine: 0,
+            line: child >= 0 ? Math.max(0, line[child]) : 0,
+          }),
+        );
+      }
+      child = n;
+    }
+    this.stacks.set(leaf, ids);
+    return ids;
+  }
+}
+
+function nodeFunction(window: ProfileWindow, node: number): NodeFunction | undefined {
+  const { nodes, strings } = window.raw;
+  switch (nodes.kind[node] as NodeKind) {
+    case NodeKind.Root:
+      return undefined;
+    case NodeKind.Program:
+      return { name: PROGRAM_FRAME, fileName: '' };
+    case NodeKind.Gc:
+      return { name: GC_FRAME, fileName: '' };
+    case NodeKind.Idle:
+      return { name: IDLE_FRAME, fileName: '' };
+    default: {
+      const name = strings[nodes.name[node]] ?? '';
+      const url = strings[nodes.url[node]] ?? '';
+      return { name: functionDisplayName(name, url, 0, nodes.column[node]), fileName: url };
+    }
+  }
+}
+
+function windowComments(window: ProfileWindow): string[] {
+  const c = window.counters;
+  const s = window.raw.stats;
+  return [
+    `spanprof window: ticks=${c.ticks} dropped_ticks=${c.droppedTicks} ` +
+      `unmatched_samples=${c.unmatchedSamples} unmatched_ticks=${c.unmatchedTicks} ` +
+      `unlabelled_slots=${c.unlabelledSlots} v8_samples=${s.v8Samples}`,
+  ];
+}
+
+interface ResolvedLabels {
+  readonly spanId?: string;
+  readonly pairs: LabelPairs;
+}
+
+const NO_LABELS: ResolvedLabels = { pairs: [] };
+
+/** Slot → label pairs, checked against Pyroscope's formats once per slot. */
+class SlotLabels {
+  invalid = 0;
+  private readonly resolved = new Map<number, ResolvedLabels>();
+
+  constructor(private readonly labels: ReadonlyMap<number, SpanLabels>) {}
+
+  of(slot: number): ResolvedLabels {
+    if (slot === 0) return NO_LABELS;
+    let r = this.resolved.get(slot);
+    if (!r) {
+      r = this.resolve(this.labels.get(slot));
+      this.resolved.set(slot, r);
+    }
+    return r;
+  }
+
+  private resolve(labels: SpanLabels | undefined): ResolvedLabels {
+    if (!labels) return NO_LABELS;
+    const pairs: (readonly [string, string])[] = [];
+    let spanId: string | undefined;
+    if (labels.spanId !== undefined) {
+      if (SPAN_ID_FORMAT.test(labels.spanId)) {
+        spanId = labels.spanId;
+        pairs.push([SPAN_ID_LABEL, spanId]);
+      } else this.invalid++;
+    }
+    if (labels.traceId !== undefined) {
+      if (TRACE_ID_FORMAT.test(labels.traceId)) pairs.push([TRACE_ID_LABEL, labels.traceId]);
+      else this.invalid++;
+    }
+    if (labels.spanName !== undefined) {
+      const name = labels.spanName;
+      if (name.length > 0 && name.length <= MAX_LABEL_VALUE_LENGTH) pairs.push([SPAN_NAME_LABEL, name]);
+      else this.invalid++;
+    }
+    return { spanId, pairs };
+  }
+}

@@ -1,0 +1,39 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { Profile } from 'pprof-format';
+import type { ProfileWindow } from '../profile/window';
+import { buildProfiles } from './build-profiles';
+import { SERIES_NAME, type EncodedProfile, type EncodedWindow, type ProfileKind } from './encoded-window';
+
+const gzipAsync = promisify(gzip);
+
+export interface EncodeOptions {
+  /** Also encode the wall-clock profile. Default false. */
+  readonly wall?: boolean;
+}
+
+/**
+ * Encodes a window as gzip'd pprof: the CPU profile, and the wall profile
+ * when asked. Protobuf encoding yields to the event loop between sections
+ * and gzip runs on libuv's thread pool, so a large window does not hold the
+ * main thread for long.
+ */
+export async function encodeWindow(
+  window: ProfileWindow,
+  options: EncodeOptions = {},
+): Promise<EncodedWindow> {
+  const built = buildProfiles(window, { wall: options.wall === true });
+  const profiles: EncodedProfile[] = [await encodeProfile('cpu', built.cpu)];
+  if (built.wall) profiles.push(await encodeProfile('wall', built.wall));
+  return {
+    startEpochNs: window.startEpochNs,
+    endEpochNs: window.endEpochNs,
+    profiles,
+    summary: built.summary,
+  };
+}
+
+async function encodeProfile(kind: ProfileKind, profile: Profile): Promise<EncodedProfile> {
+  const bytes = await profile.encodeAsync();
+  return { kind, seriesName: SERIES_NAME[kind], gzip: await gzipAsync(bytes) };
+}
