@@ -137,10 +137,10 @@ test('a real window: spans, functions, idle and go tool pprof agree', async (t) 
     span_id: BETA.spanId,
     trace_id: BETA.traceId,
   });
-  // The hot function is called from busyFor; the caller's frame names the line of the call.
+  // The hot function is called from busyFor; each frame carries its function's start line.
   assert.equal(alpha.stack[1], 'busyFor');
-  assert.ok(alpha.lines[1] > 0, 'caller frame has its call line');
-  assert.equal(alpha.lines[0], 0, 'leaf line is unknown');
+  assert.equal(alpha.lines[0], 19, 'hotAlpha starts on line 19 of this file');
+  assert.equal(alpha.lines[1], 24, 'busyFor starts on line 24 of profile-windows.js');
   for (const s of samples) {
     assert.ok(!s.stack.includes('(root)'), 'root is not a frame');
     assert.ok(!s.stack.includes('(idle)'), 'idle is not CPU');
@@ -175,8 +175,8 @@ test('hand-built window: special frames, anonymous names, lines, aggregation', a
   const nodes = [
     [-1, '(root)', '', 0, 0, Kind.Root], // 0
     [0, 'main', '/srv/app.js', 1, 1, Kind.Js], // 1
-    [1, '', '/srv/app.js', 12, 20, Kind.Js], // 2: anonymous, called at line 12 of main
-    [2, 'leaf', 'file:///srv/lib/util.mjs', 40, 5, Kind.Js], // 3: called at line 40 of the anonymous
+    [1, '', '/srv/app.js', 12, 20, Kind.Js], // 2: anonymous, starts at line 12
+    [2, 'leaf', 'file:///srv/lib/util.mjs', 40, 5, Kind.Js], // 3: starts at line 40
     [0, '(program)', '', 0, 0, Kind.Program], // 4
     [0, '(garbage collector)', '', 0, 0, Kind.Gc], // 5
     [0, '(idle)', '', 0, 0, Kind.Idle], // 6
@@ -206,11 +206,11 @@ test('hand-built window: special frames, anonymous names, lines, aggregation', a
 
   const rows = readSamples(cpu);
   const byStack = new Map(rows.map((r) => [`${r.stack.join(';')}|${r.labels.span_id ?? ''}`, r]));
-  const leaf = byStack.get('leaf;(anonymous app.js, column 20);main|00000000000000aa');
+  const leaf = byStack.get('leaf;(anonymous app.js:12);main|00000000000000aa');
   assert.ok(leaf, `missing leaf stack in ${[...byStack.keys()]}`);
   assert.deepEqual(leaf.values, [2, 3_000_000]);
-  assert.deepEqual(leaf.lines, [0, 40, 12]);
-  assert.deepEqual(byStack.get('leaf;(anonymous app.js, column 20);main|').values, [1, 500_000]);
+  assert.deepEqual(leaf.lines, [40, 12, 1]);
+  assert.deepEqual(byStack.get('leaf;(anonymous app.js:12);main|').values, [1, 500_000]);
   assert.deepEqual(byStack.get('(program)|00000000000000aa').values, [1, 3_000_000]);
   const gc = byStack.get('(garbage collector)|');
   assert.deepEqual(gc.values, [1, 4_000_000]);

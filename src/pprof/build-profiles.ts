@@ -39,18 +39,17 @@ export interface WindowProfiles {
 interface NodeFunction {
   readonly name: string;
   readonly fileName: string;
+  readonly startLine: number;
 }
 
 /**
  * Turns a closed window into pprof profiles.
  *
- * Stacks: the node table is V8's call tree, read in caller-line mode, so a
- * node's `line` is the line *in its parent* that made the call. A frame's
- * location therefore takes its line from the frame above it, and the leaf's
- * location has line 0: V8 does not say, per sample, which line of the leaf
- * was running. Function start lines are 0 for the same reason (caller-line
- * mode replaces them with call lines); functions are told apart by name,
- * script and, for anonymous ones, start column.
+ * Stacks: the node table is V8's call tree in leaf-node mode: one node per
+ * function on a path, with the function's start line and column. Functions
+ * carry that start line, and so do their locations: V8 does not say, per
+ * sample, which line of a function was running, and a line that is only
+ * sometimes right would mislead more than the function's own line.
  *
  * Special nodes, on purpose:
  * - `(root)` is dropped from every stack.
@@ -162,8 +161,7 @@ class StackedProfile {
     let ids = this.stacks.get(leaf);
     if (ids) return ids;
     ids = [];
-    const { parent, line } = this.window.raw.nodes;
-    let child = -1;
+    const { parent } = this.window.raw.nodes;
     for (let n = leaf; n >= 0; n = parent[n]) {
       const fn = this.functions[n];
       if (fn) {
@@ -171,12 +169,11 @@ class StackedProfile {
           this.builder.locationId({
             name: fn.name,
             fileName: fn.fileName,
-            startLine: 0,
-            line: child >= 0 ? Math.max(0, line[child]) : 0,
+            startLine: fn.startLine,
+            line: fn.startLine,
           }),
         );
       }
-      child = n;
     }
     this.stacks.set(leaf, ids);
     return ids;
@@ -189,15 +186,20 @@ function nodeFunction(window: ProfileWindow, node: number): NodeFunction | undef
     case NodeKind.Root:
       return undefined;
     case NodeKind.Program:
-      return { name: PROGRAM_FRAME, fileName: '' };
+      return { name: PROGRAM_FRAME, fileName: '', startLine: 0 };
     case NodeKind.Gc:
-      return { name: GC_FRAME, fileName: '' };
+      return { name: GC_FRAME, fileName: '', startLine: 0 };
     case NodeKind.Idle:
-      return { name: IDLE_FRAME, fileName: '' };
+      return { name: IDLE_FRAME, fileName: '', startLine: 0 };
     default: {
       const name = strings[nodes.name[node]] ?? '';
       const url = strings[nodes.url[node]] ?? '';
-      return { name: functionDisplayName(name, url, 0, nodes.column[node]), fileName: url };
+      const startLine = Math.max(0, nodes.line[node]);
+      return {
+        name: functionDisplayName(name, url, startLine, nodes.column[node]),
+        fileName: url,
+        startLine,
+      };
     }
   }
 }
