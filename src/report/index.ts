@@ -1,0 +1,16 @@
+/** The HTML flame-graph report and the terminal `top` table. */
+export { ReportError, isReportError, type ReportErrorCode } from './errors';
+export type {
+  CallNode,
+  FileCounts,
+  Frame,
+  ProfileSet,
+  Selection,
+  SpanProfile,
+  StackTree,
+  StackWeight,
+  UnlabelledProfile,
+} from './model';
+export { readProfiles } from './read-profiles';
+export { callTree } from './call-tree';
+export { resolveSelection, describeSelection, type SelectionInput, type SelectionTotals } from './selection';
