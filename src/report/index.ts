@@ -14,3 +14,5 @@ export type {
 export { readProfiles } from './read-profiles';
 export { callTree } from './call-tree';
 export { resolveSelection, describeSelection, type SelectionInput, type SelectionTotals } from './selection';
+export { topFunctions, type FunctionRow, type FunctionTable } from './top';
+export { formatTop, renderTopTable, DEFAULT_TOP_LIMIT, type TopOptions } from './top-table';
