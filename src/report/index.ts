@@ -16,3 +16,5 @@ export { callTree } from './call-tree';
 export { resolveSelection, describeSelection, type SelectionInput, type SelectionTotals } from './selection';
 export { topFunctions, type FunctionRow, type FunctionTable } from './top';
 export { formatTop, renderTopTable, DEFAULT_TOP_LIMIT, type TopOptions } from './top-table';
+export { renderReportHtml, type RenderOptions } from './render-html';
+export { writeReport, DEFAULT_REPORT_FILE, type ReportResult, type WriteReportOptions } from './write-report';
