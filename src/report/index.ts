@@ -18,3 +18,4 @@ export { topFunctions, type FunctionRow, type FunctionTable } from './top';
 export { formatTop, renderTopTable, DEFAULT_TOP_LIMIT, type TopOptions } from './top-table';
 export { renderReportHtml, type RenderOptions } from './render-html';
 export { writeReport, DEFAULT_REPORT_FILE, type ReportResult, type WriteReportOptions } from './write-report';
+export { formatSpanTable, renderSpanTable, type SpanTableOptions } from './span-table';

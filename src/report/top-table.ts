@@ -10,6 +10,7 @@ import {
 import type { ProfileSet } from './model';
 import { readProfiles } from './read-profiles';
 import { describeSelection, resolveSelection } from './selection';
+import { BOLD, DIM, defaultColor, style, terminalWidth } from './terminal';
 import { topFunctions, type FunctionTable } from './top';
 
 export interface TopOptions {
@@ -28,7 +29,6 @@ export interface TopOptions {
 }
 
 export const DEFAULT_TOP_LIMIT = 20;
-const DEFAULT_WIDTH = 120;
 /** The narrowest table still drawn; below it lines wrap. */
 const MIN_WIDTH = 60;
 
@@ -133,23 +133,4 @@ function finish(lines: string[], set: ProfileSet): string {
 
 function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - textWidth(text)));
-}
-
-const BOLD = '\u001b[1m';
-const DIM = '\u001b[2m';
-const RESET = '\u001b[0m';
-
-function style(text: string, code: string, color: boolean): string {
-  return color && code !== '' && text !== '' ? `${code}${text}${RESET}` : text;
-}
-
-function terminalWidth(): number {
-  if (process.stdout.isTTY && process.stdout.columns > 0) return process.stdout.columns;
-  const columns = Number(process.env.COLUMNS);
-  return Number.isFinite(columns) && columns > 0 ? columns : DEFAULT_WIDTH;
-}
-
-function defaultColor(): boolean {
-  // NO_COLOR: set and not empty turns colour off (no-color.org).
-  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }

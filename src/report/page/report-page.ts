@@ -399,7 +399,9 @@ export function reportPage(): void {
       .width(Math.max(320, flameElement.clientWidth))
       .cellHeight(18)
       .transitionDuration(150)
-      .minFrameSize(0)
+      // Frames narrower than a pixel cannot be seen; not drawing them keeps
+      // large profiles responsive (search still counts them).
+      .minFrameSize(1)
       .sort(true)
       .setDetailsElement(byId('details'))
       .setLabelHandler((node: FlameNode) => {
