@@ -45,7 +45,7 @@ test('the report opens from disk with no console error and no request', async (t
   t.after(() => context.close());
 
   assert.equal(await page.textContent('#selection-title'), 'Whole service');
-  assert.match(await page.textContent('#summary'), /174 samples · 7 spans under 3 span names · 3 CPU profiles/);
+  assert.match(await page.textContent('#summary'), /174 samples · 7 spans under 3 span names · 3 CPU profiles · 1 wall profile not shown/);
   assert.deepEqual((await groupNames(page)).sort(), Object.keys(HOT).sort());
   const names = await frameNames(page);
   for (const hot of Object.values(HOT)) assert.ok(names.includes(hot), `${hot} in the whole-service graph`);
@@ -131,6 +131,20 @@ test('search highlights matching frames, without regard to case, and clears', as
   assertClean(seen);
 });
 
+test('clicking a frame zooms into it; reset zoom brings the rest back', async (t) => {
+  const { page, context, seen } = await openReport(browser, report.file);
+  t.after(() => context.close());
+  const frame = (name) => page.locator('#flame g.frame', { has: page.locator('.d3-flame-graph-label', { hasText: name }) });
+  await frame('checkoutHandler').waitFor({ state: 'visible' });
+  await frame('checkoutHandler').click();
+  // Siblings of the zoomed frame shrink to nothing and are no longer drawn.
+  await page.waitForFunction(() => ![...document.querySelectorAll('#flame g.frame')].some((g) => g.getAttribute('name') === 'rankResults'));
+  assert.ok((await frameNames(page)).includes('computeCartTotals'));
+  await page.click('#reset-zoom');
+  await page.waitForFunction(() => [...document.querySelectorAll('#flame g.frame')].some((g) => g.getAttribute('name') === 'rankResults'));
+  assertClean(seen);
+});
+
 test('span names sort by CPU, both ways, and by name', async (t) => {
   const { page, context, seen } = await openReport(browser, report.file);
   t.after(() => context.close());
@@ -156,7 +170,7 @@ test('span names sort by CPU, both ways, and by name', async (t) => {
   assertClean(seen);
 });
 
-test('a directory with thousands of spans lists them a page at a time', async (t) => {
+test('a span name with many spans lists their ids a page at a time', async (t) => {
   const many = serviceScenario({
     windows: 1,
     extraSpans: Array.from({ length: 120 }, (_, i) => ({

@@ -134,6 +134,8 @@ export function reportPage(): void {
       `${plural(data.spans.length, 'span', 'spans')} under ${plural(groups.length, 'span name', 'span names')}`,
       plural(data.files.cpu, 'CPU profile', 'CPU profiles'),
     ];
+    // Wall-clock profiles are recognised but this report shows CPU time only.
+    if (data.files.wall > 0) parts.push(`${plural(data.files.wall, 'wall profile', 'wall profiles')} not shown`);
     if (data.startMs > 0) parts.push(`${time(data.startMs, true)} – ${time(data.endMs, false)} UTC`);
     byId('summary').textContent = parts.join(' · ');
     const warnings = byId('warnings');
