@@ -3,6 +3,7 @@
 // sample types samples/count + cpu/nanoseconds (or wall/nanoseconds), string
 // labels span_id / trace_id / span_name, function start line 0 and each
 // location's line being the line of the call it makes (0 for the leaf).
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -57,14 +58,9 @@ const ENDPOINTS = [
   },
 ];
 
+/** A deterministic hex id of `length` chars, distinct for distinct seeds. */
 function hex(seed, length) {
-  let out = '';
-  let x = seed * 2654435761 + 12345;
-  while (out.length < length) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    out += x.toString(16).padStart(8, '0');
-  }
-  return out.slice(0, length);
+  return crypto.createHash('sha256').update(String(seed)).digest('hex').slice(0, length);
 }
 
 /** A deterministic, slightly uneven CPU time per sample, as measured ones are. */
