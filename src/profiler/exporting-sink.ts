@@ -1,0 +1,78 @@
+import { encodeWindow } from '../pprof/encode-window';
+import type { EncodedWindow } from '../pprof/encoded-window';
+import type { ProfileExporter } from '../export/exporter';
+import type { Logger } from '../export/logger';
+import type { ProfileWindow } from '../profile/window';
+import type { WindowSink } from './ports';
+
+export interface ExportingSinkOptions {
+  readonly exporter: ProfileExporter;
+  readonly logger: Logger;
+  readonly wall: boolean;
+  /** Sees every encoded window before the exporter does (the CLI's summary uses it). */
+  readonly onEncoded?: (window: EncodedWindow) => void;
+}
+
+export interface ExportingSinkStats {
+  readonly encoded: number;
+  /** Windows that could not be encoded: counted, logged, never thrown. */
+  readonly encodeFailures: number;
+}
+
+/** Encodes each closed window as pprof and queues it on the exporter. */
+export class ExportingSink implements WindowSink {
+  private readonly inFlight = new Set<Promise<void>>();
+  private encoded = 0;
+  private encodeFailures = 0;
+
+  constructor(private readonly options: ExportingSinkOptions) {}
+
+  consume(window: ProfileWindow): void {
+    const job = encodeWindow(window, { wall: this.options.wall }).then(
+      (encoded) => {
+        this.encoded++;
+        this.options.onEncoded?.(encoded);
+        this.options.exporter.export(encoded);
+      },
+      (err: unknown) => {
+        this.encodeFailures++;
+        this.options.logger.error(`could not encode a profile window: ${String(err)}`);
+      },
+    );
+    this.inFlight.add(job);
+    void job.finally(() => this.inFlight.delete(job));
+  }
+
+  async flush(deadlineMs: number): Promise<void> {
+    const started = Date.now();
+    await withDeadline(Promise.all(this.inFlight), deadlineMs);
+    await this.options.exporter.flush(Math.max(0, deadlineMs - (Date.now() - started)));
+  }
+
+  async shutdown(deadlineMs: number): Promise<void> {
+    const started = Date.now();
+    await withDeadline(Promise.all(this.inFlight), deadlineMs);
+    await this.options.exporter.shutdown(Math.max(0, deadlineMs - (Date.now() - started)));
+  }
+
+  stats(): ExportingSinkStats {
+    return { encoded: this.encoded, encodeFailures: this.encodeFailures };
+  }
+}
+
+function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void p.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
