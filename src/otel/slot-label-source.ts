@@ -1,0 +1,26 @@
+import type { SpanLabels } from '../profile/window';
+
+/** Counters of a slot table; every value is a plain number. */
+export interface SlotStats {
+  /** Slots held by a label set right now. */
+  readonly live: number;
+  /** Most slots that can be held at once (live plus retiring). */
+  readonly capacity: number;
+  /** Slot requests refused because the table was full; those samples carry no span. */
+  readonly overflows: number;
+  readonly [counter: string]: number;
+}
+
+/**
+ * Where the profiler gets the labels of the slots its samples carry. The
+ * profiler calls `labelsFor` then `windowClosed` once per closed window, in
+ * that order, on the JS thread.
+ */
+export interface SlotLabelSource {
+  /** Labels of these slots as they are now; called on the JS thread right after a window closes. */
+  labelsFor(slots: Iterable<number>): Map<number, SpanLabels>;
+  /** Called after labelsFor for each closed window: slots retired before this call may now be reused. */
+  windowClosed(): void;
+  /** Counters: live slots, capacity, overflows, etc. */
+  stats(): SlotStats;
+}
