@@ -307,8 +307,7 @@ for (const mechanism of availableMechanisms()) {
         late = context.bind(context.active(), () => ({ slot: t.cell[0], labels: t.read() }));
         span.end();
       });
-      // Two window boundaries: the id is retired, then free.
-      t.slots.windowClosed();
+      // A window boundary: the unpublished id is taken back and free.
       t.slots.windowClosed();
       const other = tracer.startSpan('other');
       let otherSlot;

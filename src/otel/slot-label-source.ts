@@ -4,7 +4,7 @@ import type { SpanLabels } from '../profile/window';
 export interface SlotStats {
   /** Slots held by a label set right now. */
   readonly live: number;
-  /** Most slots that can be held at once (live plus retiring). */
+  /** Most slots that can be lent at once. */
   readonly capacity: number;
   /** Slot requests refused because the table was full; those samples carry no span. */
   readonly overflows: number;
@@ -12,9 +12,10 @@ export interface SlotStats {
 }
 
 /**
- * Where the profiler gets the labels of the slots its samples carry. The
- * profiler calls `labelsFor` then `windowClosed` once per closed window, in
- * that order, on the JS thread.
+ * Where the profiler gets the labels of the slots its samples carry. For
+ * each closed window the profiler calls `labelsFor` then `windowClosed`, in
+ * the same synchronous turn as the `collect()` that closed it (no await, no
+ * context switch in between): ids free at a boundary are reused at once.
  */
 export interface SlotLabelSource {
   /** Labels of these slots as they are now; called on the JS thread right after a window closes. */

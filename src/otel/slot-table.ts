@@ -3,7 +3,7 @@ import type { LabelEntry } from './label-entry';
 import type { SlotLabelSource, SlotStats } from './slot-label-source';
 
 export interface SlotTableOptions {
-  /** Most slots in use at once, live plus retiring. Default 65 536. */
+  /** Most slots lent at once. Default 65 536. */
   readonly capacity?: number;
 }
 
@@ -14,11 +14,11 @@ const MAX_SLOT_CAPACITY = 1 << 20;
 export type PublishedCheck = (entry: LabelEntry) => boolean;
 
 export interface SlotTableStats extends SlotStats {
-  /** Retired at the last window boundary; free after the next one. */
-  readonly retiring: number;
+  /** Slots lent since the table was made. */
   readonly acquired: number;
+  /** Slots taken back at window boundaries. */
   readonly retired: number;
-  /** Most slots in use (live plus retiring) at any time. */
+  /** Most slots lent at once. */
   readonly highWater: number;
   readonly windows: number;
 }
@@ -29,29 +29,29 @@ export interface SlotTableStats extends SlotStats {
  *
  * Why no sample can get a wrong label:
  * - Code never writes a remembered slot id. Trackers publish `slotFor(entry)`,
- *   which reads the entry's current slot; once it is retired nobody writes
- *   that id again, and the entry takes a fresh slot the next time its code
+ *   which reads the entry's current slot; once it is taken back nobody writes
+ *   that id again, and the entry borrows a fresh slot the next time its code
  *   runs. So a context that outlives its span (a callback scheduled inside
  *   it) keeps its labels without keeping an id alive.
- * - At each window boundary (`windowClosed()`) every slot is retired except
- *   those published at that instant. A retired id is therefore only in
- *   samples taken before that call: in the window just closed, or the one now
- *   open. It keeps its labels until the next `windowClosed()` (which comes
- *   after `labelsFor()` of that next window) and only then is free.
- * - Lending for one window needs no span-end signal, so spans whose end is
- *   never seen (other tracers, leaks) cannot hold slots. The table holds at
- *   most the entries active in two consecutive windows.
+ * - At each window boundary every slot is taken back, except those published
+ *   at that instant. The profiler calls `labelsFor` and `windowClosed` in the
+ *   same synchronous turn as the `collect()` that closed the window, so the
+ *   only ids published between that collect and this call are the ones
+ *   published now: the window now open can hold no other id, and the window
+ *   just closed already has its labels. The ids taken back are free at once.
+ * - Lending per window needs no span-end signal, so spans whose end is never
+ *   seen (other tracers, leaks) cannot hold slots. The table holds the
+ *   entries whose code ran in one window.
  * - When the table is full, `slotFor` returns 0 and counts an overflow:
  *   those samples carry no span rather than someone else's.
  */
 export class SlotTable implements SlotLabelSource {
   readonly capacity: number;
-  /** owners[slot]: the entry the slot was lent to, kept while it is retiring. */
+  /** owners[slot]: the entry the slot is lent to. */
   private readonly owners: (LabelEntry | undefined)[] = [undefined];
   private readonly free: number[] = [];
   private nextUnused = 1;
   private live: number[] = [];
-  private retiring: number[] = [];
   private readonly publishedChecks = new Set<PublishedCheck>();
   private overflows = 0;
   private acquired = 0;
@@ -79,8 +79,7 @@ export class SlotTable implements SlotLabelSource {
     entry.slot = slot;
     this.live.push(slot);
     this.acquired++;
-    const inUse = this.live.length + this.retiring.length;
-    if (inUse > this.highWater) this.highWater = inUse;
+    if (this.live.length > this.highWater) this.highWater = this.live.length;
     return slot;
   }
 
@@ -106,11 +105,6 @@ export class SlotTable implements SlotLabelSource {
 
   windowClosed(): void {
     this.windows++;
-    for (const slot of this.retiring) {
-      this.owners[slot] = undefined;
-      this.free.push(slot);
-    }
-    const retiring: number[] = [];
     const kept: number[] = [];
     for (const slot of this.live) {
       const owner = this.owners[slot] as LabelEntry;
@@ -118,11 +112,11 @@ export class SlotTable implements SlotLabelSource {
         kept.push(slot);
       } else {
         owner.slot = 0;
-        retiring.push(slot);
+        this.owners[slot] = undefined;
+        this.free.push(slot);
       }
     }
-    this.retired += retiring.length;
-    this.retiring = retiring;
+    this.retired += this.live.length - kept.length;
     this.live = kept;
   }
 
@@ -131,7 +125,6 @@ export class SlotTable implements SlotLabelSource {
       live: this.live.length,
       capacity: this.capacity,
       overflows: this.overflows,
-      retiring: this.retiring.length,
       acquired: this.acquired,
       retired: this.retired,
       highWater: this.highWater,
