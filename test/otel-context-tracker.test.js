@@ -243,6 +243,22 @@ for (const mechanism of availableMechanisms()) {
       assert.equal(t.cell[0], 0);
     });
 
+    test('NodeTracerProvider.register() after enable(), as a zero-code preload would see it', async () => {
+      resetGlobals();
+      t = newTracker({ mechanism });
+      const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+      const inner = new NodeTracerProvider();
+      inner.register();
+      const tracer = new (require('./support/otel').otel.ProfilingTracerProvider)(inner).getTracer('node');
+      await tracer.startActiveSpan('registered', async (span) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        assert.equal(t.spanId(), idOf(span));
+        span.end();
+      });
+      assert.equal(t.cell[0], 0);
+      await inner.shutdown();
+    });
+
     test('a manager swapped for another is unwrapped and the new one followed', async () => {
       const { t } = setup();
       const first = context['_getContextManager']();

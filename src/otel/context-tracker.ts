@@ -65,8 +65,6 @@ export class ContextTracker {
   /** The manager's AsyncLocalStorage, to read an AsyncResource's frame. */
   private storage: AsyncLocalStorage<unknown> | undefined;
   private readonly frameKey: symbol | undefined;
-  private lastContext: Context | undefined;
-  private lastEntry: LabelEntry | null = null;
   private unwrapManager: (() => void) | undefined;
   private removeHooks: (() => void) | undefined;
   private stopWatching: (() => void) | undefined;
@@ -131,8 +129,6 @@ export class ContextTracker {
     this.manager = manager;
     const storage = (manager as { _asyncLocalStorage?: unknown } | undefined)?._asyncLocalStorage;
     this.storage = storage instanceof AsyncLocalStorage ? storage : undefined;
-    this.lastContext = undefined;
-    this.lastEntry = null;
     if (manager === undefined) {
       this.removeHooks?.();
       this.removeHooks = undefined;
@@ -151,17 +147,12 @@ export class ContextTracker {
   }
 
   private entryFor(ctx: Context): LabelEntry | null {
-    if (ctx === this.lastContext) return this.lastEntry;
-    let entry: LabelEntry | null;
     try {
-      entry = this.registry.entryOf(ctx);
+      return this.registry.entryOf(ctx);
     } catch {
       // Not an OTel context (a caller passed something else to `with`).
-      entry = null;
+      return null;
     }
-    this.lastContext = ctx;
-    this.lastEntry = entry;
-    return entry;
   }
 
   private activeContext(): Context {

@@ -9,6 +9,11 @@ import { SpanRecord } from './span-record';
 export const PROFILE_ID_ATTRIBUTE = 'pyroscope.profile.id';
 
 const kRecord = Symbol('spanprof.spanRecord');
+const kEntry = Symbol('spanprof.labelEntry');
+
+interface EntryCarrier {
+  [kEntry]?: LabelEntry | null;
+}
 
 /** Fields of SDK spans read when they exist (1.x: parentSpanId; 2.x: parentSpanContext). */
 interface SdkSpanFields {
@@ -91,14 +96,22 @@ export class SpanRegistry {
     return record !== undefined ? record : this.adopt(span);
   }
 
-  /** The entry that code running in this context publishes; null for none. */
+  /**
+   * The entry that code running in this context publishes; null for none.
+   * Contexts are immutable, so the answer is kept on the context object: the
+   * trackers ask on every continuation.
+   */
   entryOf(ctx: Context): LabelEntry | null {
+    const cached = (ctx as EntryCarrier)[kEntry];
+    if (cached !== undefined) return cached;
     const span = trace.getSpan(ctx);
-    if (span === undefined) return null;
-    const record = (span as SdkSpanFields)[kRecord];
-    if (record !== undefined) return record === null ? null : record.entry();
-    const adopted = this.adopt(span);
-    return adopted === null ? null : adopted.entry();
+    let entry: LabelEntry | null = null;
+    if (span !== undefined) {
+      const record = this.recordOf(span);
+      entry = record === null ? null : record.entry();
+    }
+    if (Object.isExtensible(ctx)) (ctx as EntryCarrier)[kEntry] = entry;
+    return entry;
   }
 
   private adopt(span: Span): SpanRecord | null {
