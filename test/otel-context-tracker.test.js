@@ -16,6 +16,7 @@ const {
   newTracing,
   newTracker,
   idOf,
+  otel,
 } = require('./support/otel');
 
 const nextTick = () => new Promise((resolve) => process.nextTick(resolve));
@@ -249,7 +250,7 @@ for (const mechanism of availableMechanisms()) {
       const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
       const inner = new NodeTracerProvider();
       inner.register();
-      const tracer = new (require('./support/otel').otel.ProfilingTracerProvider)(inner).getTracer('node');
+      const tracer = new otel.ProfilingTracerProvider(inner).getTracer('node');
       await tracer.startActiveSpan('registered', async (span) => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         assert.equal(t.spanId(), idOf(span));
@@ -276,12 +277,10 @@ for (const mechanism of availableMechanisms()) {
 
     test('a manager registered through another API copy is found by the recheck', async () => {
       resetGlobals();
-      t = { tracker: undefined };
-      const slots = new (require('./support/otel').otel.SlotTable)();
+      const slots = new otel.SlotTable();
       const cell = new Int32Array(1);
-      const { ContextTracker } = require('./support/otel').otel;
-      const tracker = new ContextTracker({ slots, mechanism, recheckMs: 20 });
-      t.tracker = tracker;
+      const tracker = new otel.ContextTracker({ slots, mechanism, recheckMs: 20 });
+      t = { tracker };
       tracker.enable(cell);
       // Writes the shared global registry directly, as a second copy of the API would.
       const manager = new AsyncLocalStorageContextManager();
