@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+'use strict';
+// What keeping the span-label slot current costs a promise-heavy service.
+//
+//   node bench/context-tracking.js [--runs 6] [--requests 20] [--awaits 4000]
+//
+// Each configuration runs in a fresh child process of this same `node`
+// (with its flags, e.g. --experimental-async-context-frame), alternating
+// A B A B so drift on a shared machine hits all of them alike. Every child
+// sets up the same OTel SDK (AsyncLocalStorageContextManager registered,
+// tracer wrapped by ProfilingTracerProvider) and runs concurrent requests,
+// each a root span doing thousands of awaits; only the tracker differs:
+//   off            no context tracking
+//   async-hooks    tracker on async_hooks before/after
+//   context-frame  tracker on V8 promise hooks + async_hooks without promise
+//                  tracking (where AsyncLocalStorage runs on AsyncContextFrame)
+// Reported: median CPU ns per await over the runs (each run: the median of
+// its rounds), the ratio to `off` and the ns added; also the best run.
+// Run `npm run build:ts` first.
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive integer; got ${process.argv[i + 1]}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const dist = path.join(__dirname, '..', 'dist', 'otel');
+
+if (process.argv[2] === '--child') {
+  child(process.argv[3], option('requests', 20), option('awaits', 4000));
+} else {
+  parent(option('runs', 6), option('requests', 20), option('awaits', 4000));
+}
+
+function parent(runs, requests, awaits) {
+  const { asyncContextFacts } = require(path.join(dist, 'async-context-frame'));
+  const facts = asyncContextFacts();
+  const configs = ['off', 'async-hooks'];
+  if (facts.contextFrame && facts.hooksWithoutPromises) configs.push('context-frame');
+  const results = Object.fromEntries(configs.map((c) => [c, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const config of configs) {
+      const r = spawnSync(
+        process.execPath,
+        [...process.execArgv, __filename, '--child', config, '--requests', String(requests), '--awaits', String(awaits)],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) {
+        console.error(`child ${config} failed:\n${r.stderr}`);
+        process.exit(1);
+      }
+      results[config].push(JSON.parse(r.stdout.trim().split('\n').pop()).nsPerAwait);
+    }
+  }
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const base = median(results.off);
+  const flags = process.execArgv.join(' ');
+  console.log(
+    `Node ${process.version}${flags ? ` (${flags})` : ''}, AsyncLocalStorage on ` +
+      `${facts.contextFrame ? 'AsyncContextFrame' : 'async_hooks'}; ${runs} runs x ${requests} requests x ${awaits} awaits`,
+  );
+  // Noise from other processes only ever adds time: the best run is shown
+  // beside the median as the figure least disturbed by it.
+  const bestBase = Math.min(...results.off);
+  console.log('config          CPU ns/await: median   ratio   added |  best   ratio   added | runs');
+  const summary = { node: process.version, flags, contextFrame: facts.contextFrame, configs: {} };
+  for (const config of configs) {
+    const m = median(results[config]);
+    const best = Math.min(...results[config]);
+    summary.configs[config] = {
+      nsPerAwait: m,
+      ratio: m / base,
+      addedNs: m - base,
+      bestNsPerAwait: best,
+      bestRatio: best / bestBase,
+      runs: results[config],
+    };
+    console.log(
+      `${config.padEnd(15)} ${m.toFixed(1).padStart(20)} ${(m / base).toFixed(2).padStart(7)} ${(m - base).toFixed(1).padStart(7)} | ` +
+        `${best.toFixed(1).padStart(5)} ${(best / bestBase).toFixed(2).padStart(7)} ${(best - bestBase).toFixed(1).padStart(7)} | ` +
+        results[config].map((v) => v.toFixed(0)).join(' '),
+    );
+  }
+  console.log(JSON.stringify(summary));
+}
+
+function child(config, requests, awaits) {
+  const { context, trace } = require('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+  const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
+  const { ContextTracker, ProfilingTracerProvider, SlotTable } = require(dist);
+
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+  const provider = new ProfilingTracerProvider(new BasicTracerProvider());
+  trace.setGlobalTracerProvider(provider);
+  const tracer = trace.getTracer('bench');
+  const cell = new Int32Array(1);
+  if (config !== 'off') {
+    const slots = new SlotTable();
+    new ContextTracker({ slots, mechanism: config }).enable(cell);
+    // Windows close as in the profiler, so slots are lent again and again.
+    setInterval(() => slots.windowClosed(), 100).unref();
+  }
+
+  async function leaf(i) {
+    await null;
+    return i + 1;
+  }
+  // Two awaits per iteration: the caller's and the leaf's.
+  const iterations = Math.max(1, Math.floor(awaits / 2));
+  async function handle() {
+    let sum = 0;
+    for (let i = 0; i < iterations; i++) sum += await leaf(i);
+    return sum;
+  }
+  const request = () =>
+    tracer.startActiveSpan('request', async (span) => {
+      const r = await handle();
+      span.end();
+      return r;
+    });
+  // CPU time of the process, not wall time: on a shared machine a child that
+  // is preempted would otherwise be charged for the other process's work.
+  async function round() {
+    const c0 = process.cpuUsage();
+    await Promise.all(Array.from({ length: requests }, request));
+    const c = process.cpuUsage(c0);
+    return ((c.user + c.system) * 1000) / (requests * iterations * 2);
+  }
+  (async () => {
+    for (let i = 0; i < 5; i++) await round();
+    const samples = [];
+    for (let i = 0; i < 25; i++) {
+      samples.push(await round());
+      // A macrotask between rounds, as a service's event loop would turn.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    samples.sort((a, b) => a - b);
+    console.log(JSON.stringify({ config, nsPerAwait: samples[samples.length >> 1] }));
+  })();
+}

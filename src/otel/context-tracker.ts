@@ -1,0 +1,200 @@
+import { AsyncLocalStorage, executionAsyncResource } from 'node:async_hooks';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Context, ContextManager } from '@opentelemetry/api';
+import { asyncContextFacts } from './async-context-frame';
+import { wrapContextManager } from './context-manager-patch';
+import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
+import type { ContinuationMechanism, MechanismOption } from './continuation-hooks';
+import { watchContextManager } from './global-context-manager';
+import type { LabelEntry } from './label-entry';
+import { spanRegistry } from './span-registry';
+import type { SpanRegistry } from './span-registry';
+import { SlotTable } from './slot-table';
+
+export interface ContextTrackerOptions {
+  /** Lends the slots this tracker publishes; the profiler reads labels from the same table. */
+  readonly slots: SlotTable;
+  /** How continuations are followed; see ContinuationMechanism. Default `auto`. */
+  readonly mechanism?: MechanismOption;
+  /**
+   * How often to look for a context manager registered through another copy
+   * of @opentelemetry/api, in ms; 0 turns it off. Default 1000.
+   */
+  readonly recheckMs?: number;
+}
+
+const DEFAULT_RECHECK_MS = 1000;
+const mapGet = Map.prototype.get;
+
+/** A frame is a Map keyed by storage (Node's internal Map subclass: not `instanceof Map`). */
+function storeOfFrame(frame: unknown, storage: AsyncLocalStorage<unknown>): Context | undefined {
+  if (frame === undefined || frame === null) return undefined;
+  try {
+    return mapGet.call(frame, storage) as Context | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps one Int32 cell equal to the slot of the active OpenTelemetry
+ * context of whatever JavaScript runs, so the sampler can label each sample.
+ *
+ * Entries: the registered context manager's `with` (hence `context.with`,
+ * `startActiveSpan`, `context.bind`, bound emitters) and every callback and
+ * continuation start (async_hooks / promise hooks). Exits: `with` returning,
+ * and every callback's end, which restores what was published before it.
+ * Code outside every span publishes 0.
+ *
+ * The cell always receives `slotFor(entry)`, never a remembered id, and the
+ * slot table keeps the published entry's slot at window boundaries: see
+ * SlotTable for why no sample gets another span's labels.
+ */
+export class ContextTracker {
+  readonly mechanism: ContinuationMechanism;
+  private readonly slots: SlotTable;
+  private readonly recheckMs: number;
+  private readonly registry: SpanRegistry = spanRegistry;
+  private target: Int32Array = new Int32Array(1);
+  private index = 0;
+  private enabled = false;
+  private current: LabelEntry | null = null;
+  /** What was published when each running callback started. */
+  private readonly saved: (LabelEntry | null)[] = [];
+  private manager: ContextManager | undefined;
+  /** The manager's AsyncLocalStorage, to read an AsyncResource's frame. */
+  private storage: AsyncLocalStorage<unknown> | undefined;
+  private readonly frameKey: symbol | undefined;
+  private unwrapManager: (() => void) | undefined;
+  private removeHooks: (() => void) | undefined;
+  private stopWatching: (() => void) | undefined;
+  private releasePublishedCheck: (() => void) | undefined;
+
+  constructor(options: ContextTrackerOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`context tracker options must be an object with slots; got ${String(options)}`);
+    }
+    if (!(options.slots instanceof SlotTable)) {
+      throw new TypeError(`slots must be a SlotTable; got ${String(options.slots)}`);
+    }
+    const recheckMs = options.recheckMs ?? DEFAULT_RECHECK_MS;
+    if (typeof recheckMs !== 'number' || !Number.isInteger(recheckMs) || recheckMs < 0) {
+      throw new RangeError(
+        `recheckMs must be an integer of 0 or more (0 = never; default ${DEFAULT_RECHECK_MS}); got ${String(recheckMs)}`,
+      );
+    }
+    this.slots = options.slots;
+    this.recheckMs = recheckMs;
+    this.mechanism = resolveMechanism(options.mechanism);
+    this.frameKey = asyncContextFacts().resourceFrameKey;
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /**
+   * Starts publishing into `target[index]` (the profiler passes the native
+   * shared buffer). Works whether the context manager is registered before
+   * or after this call.
+   */
+  enable(target: Int32Array, index = 0): void {
+    if (this.enabled) throw new Error('context tracker is already enabled; call disable() first');
+    if (!(target instanceof Int32Array)) {
+      throw new TypeError(`target must be an Int32Array; got ${String(target)}`);
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= target.length) {
+      throw new RangeError(`index must be an integer from 0 to ${target.length - 1}; got ${String(index)}`);
+    }
+    this.target = target;
+    this.index = index;
+    this.enabled = true;
+    this.releasePublishedCheck = this.slots.keepPublished((entry) => entry === this.current);
+    this.stopWatching = watchContextManager((manager) => this.useManager(manager), this.recheckMs);
+  }
+
+  /** Stops publishing, removes every hook and wrapper, and leaves 0 in the cell. Idempotent. */
+  disable(): void {
+    if (!this.enabled) return;
+    this.stopWatching?.();
+    this.useManager(undefined);
+    this.releasePublishedCheck?.();
+    this.enabled = false;
+    this.target = new Int32Array(1);
+  }
+
+  private useManager(manager: ContextManager | undefined): void {
+    this.unwrapManager?.();
+    this.unwrapManager = undefined;
+    this.manager = manager;
+    const storage = (manager as { _asyncLocalStorage?: unknown } | undefined)?._asyncLocalStorage;
+    this.storage = storage instanceof AsyncLocalStorage ? storage : undefined;
+    if (manager === undefined) {
+      this.removeHooks?.();
+      this.removeHooks = undefined;
+      this.saved.length = 0;
+      this.publish(null);
+      return;
+    }
+    this.unwrapManager = wrapContextManager(manager, this.switches);
+    this.removeHooks ??= installContinuationHooks(this.mechanism, this.listener);
+    this.publish(this.entryFor(manager.active()));
+  }
+
+  private publish(entry: LabelEntry | null): void {
+    this.current = entry;
+    this.target[this.index] = entry === null ? 0 : entry.slot !== 0 ? entry.slot : this.slots.slotFor(entry);
+  }
+
+  private entryFor(ctx: Context): LabelEntry | null {
+    try {
+      return this.registry.entryOf(ctx);
+    } catch {
+      // Not an OTel context (a caller passed something else to `with`).
+      return null;
+    }
+  }
+
+  private activeContext(): Context {
+    return this.manager !== undefined ? this.manager.active() : ROOT_CONTEXT;
+  }
+
+  /**
+   * The context a callback runs in. An AsyncResource's `before` hook fires
+   * before Node switches to its frame, so where a frame key exists the
+   * store is read from the resource's own frame.
+   */
+  private callbackContext(): Context {
+    const key = this.frameKey;
+    if (key !== undefined && this.storage !== undefined) {
+      const resource = executionAsyncResource() as Record<symbol, unknown>;
+      if (key in resource) {
+        return storeOfFrame(resource[key], this.storage) ?? ROOT_CONTEXT;
+      }
+    }
+    return this.activeContext();
+  }
+
+  private readonly switches = {
+    entering: (ctx: Context): void => {
+      this.publish(this.entryFor(ctx));
+    },
+    returned: (): void => {
+      this.publish(this.entryFor(this.activeContext()));
+    },
+  };
+
+  private readonly listener = {
+    enterCallback: (): void => {
+      this.saved.push(this.current);
+      this.publish(this.entryFor(this.callbackContext()));
+    },
+    enterContinuation: (): void => {
+      this.saved.push(this.current);
+      this.publish(this.entryFor(this.activeContext()));
+    },
+    exit: (): void => {
+      this.publish(this.saved.length > 0 ? (this.saved.pop() as LabelEntry | null) : null);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { createHook } from 'node:async_hooks';
+import { promiseHooks } from 'node:v8';
+import { asyncContextFacts } from './async-context-frame';
+
+/**
+ * How a tracker learns that a callback or a promise continuation starts and
+ * ends:
+ * - `async-hooks`: one async_hooks hook with `before`/`after` for callbacks
+ *   and promises alike. Works everywhere; where AsyncLocalStorage runs on
+ *   async_hooks (Node 20, 22) Node keeps its promise hooks on anyway.
+ * - `context-frame`: where AsyncLocalStorage runs on AsyncContextFrame, Node
+ *   needs no promise hooks, and async_hooks' own promise tracking (ids and
+ *   bookkeeping on every promise) is most of the cost. This keeps async_hooks
+ *   for callbacks only (`trackPromises: false`) and follows continuations
+ *   with V8's promise hooks, which V8 calls after it has restored the frame.
+ */
+export type ContinuationMechanism = 'async-hooks' | 'context-frame';
+
+export type MechanismOption = 'auto' | ContinuationMechanism;
+
+const MECHANISMS: readonly MechanismOption[] = ['auto', 'async-hooks', 'context-frame'];
+
+export interface ContinuationListener {
+  /** A callback starts (timer, immediate, tick, I/O, AsyncResource; promises too under `async-hooks`). */
+  readonly enterCallback: () => void;
+  /** A promise continuation starts (`context-frame` only). */
+  readonly enterContinuation: () => void;
+  /** Whatever started last has finished. */
+  readonly exit: () => void;
+}
+
+/** Picks the mechanism; a wrong or unavailable choice throws, naming the option. */
+export function resolveMechanism(option: unknown): ContinuationMechanism {
+  if (option === undefined || option === 'auto') {
+    const facts = asyncContextFacts();
+    return facts.contextFrame && facts.hooksWithoutPromises ? 'context-frame' : 'async-hooks';
+  }
+  if (option === 'async-hooks') return option;
+  if (option === 'context-frame') {
+    const facts = asyncContextFacts();
+    if (!facts.contextFrame || !facts.hooksWithoutPromises) {
+      throw new Error(
+        `mechanism 'context-frame' needs AsyncLocalStorage on AsyncContextFrame and async_hooks' ` +
+          `trackPromises option (Node 24.9 and later); Node ${process.version} has ` +
+          `${facts.contextFrame ? 'AsyncContextFrame but not trackPromises' : 'no AsyncContextFrame'}. ` +
+          `Use 'auto' or 'async-hooks'.`,
+      );
+    }
+    return option;
+  }
+  throw new RangeError(
+    `mechanism must be one of ${MECHANISMS.map((m) => `'${m}'`).join(', ')} (default 'auto'); got ${String(option)}`,
+  );
+}
+
+/** Installs the hooks; returns the function that removes them. */
+export function installContinuationHooks(
+  mechanism: ContinuationMechanism,
+  listener: ContinuationListener,
+): () => void {
+  if (mechanism === 'async-hooks') {
+    const hook = createHook({ before: listener.enterCallback, after: listener.exit }).enable();
+    return () => {
+      hook.disable();
+    };
+  }
+  const callbacks = createHook({
+    before: listener.enterCallback,
+    after: listener.exit,
+    trackPromises: false,
+  } as Parameters<typeof createHook>[0]).enable();
+  const stopPromiseHooks = promiseHooks.createHook({
+    before: listener.enterContinuation,
+    after: listener.exit,
+  });
+  return () => {
+    callbacks.disable();
+    stopPromiseHooks();
+  };
+}

@@ -1,0 +1,12 @@
+export { ContextTracker } from './context-tracker';
+export type { ContextTrackerOptions } from './context-tracker';
+export type { ContinuationMechanism, MechanismOption } from './continuation-hooks';
+export type { LabelEntry } from './label-entry';
+export { DEFAULT_LABEL_OPTIONS, resolveLabelOptions } from './label-options';
+export type { LabelScope, ResolvedLabelOptions, SpanLabelOptions } from './label-options';
+export { ProfilingSpanProcessor } from './profiling-span-processor';
+export { ProfilingTracerProvider } from './profiling-tracer-provider';
+export type { SlotLabelSource, SlotStats } from './slot-label-source';
+export { DEFAULT_SLOT_CAPACITY, SlotTable } from './slot-table';
+export type { SlotTableOptions, SlotTableStats } from './slot-table';
+export { PROFILE_ID_ATTRIBUTE } from './span-registry';

@@ -1,0 +1,13 @@
+import type { SpanLabels } from '../profile/window';
+
+/**
+ * One label set that running code can publish: the unit a slot is given to.
+ * With the default scopes there is one per local root span, shared by every
+ * span under it.
+ */
+export interface LabelEntry {
+  /** Slot held now; 0 when none is held (not needed yet, or retired). Only the slot table writes it. */
+  slot: number;
+  /** The labels as they are now (a span can be renamed after it starts). */
+  labels(): SpanLabels;
+}

@@ -1,0 +1,150 @@
+import type { SpanLabels } from '../profile/window';
+import type { LabelEntry } from './label-entry';
+import type { SlotLabelSource, SlotStats } from './slot-label-source';
+
+export interface SlotTableOptions {
+  /** Most slots lent at once. Default 65 536. */
+  readonly capacity?: number;
+}
+
+export const DEFAULT_SLOT_CAPACITY = 65_536;
+const MAX_SLOT_CAPACITY = 1 << 20;
+
+/** Says whether an entry's slot id may sit in a slot cell right now. */
+export type PublishedCheck = (entry: LabelEntry) => boolean;
+
+export interface SlotTableStats extends SlotStats {
+  /** Slots lent since the table was made. */
+  readonly acquired: number;
+  /** Slots taken back at window boundaries. */
+  readonly retired: number;
+  /** Most slots lent at once. */
+  readonly highWater: number;
+  readonly windows: number;
+}
+
+/**
+ * Slot ids (1..capacity; 0 means "no span") lent to label entries for one
+ * window at a time.
+ *
+ * Why no sample can get a wrong label:
+ * - Code never writes a remembered slot id. Trackers publish `slotFor(entry)`,
+ *   which reads the entry's current slot; once it is taken back nobody writes
+ *   that id again, and the entry borrows a fresh slot the next time its code
+ *   runs. So a context that outlives its span (a callback scheduled inside
+ *   it) keeps its labels without keeping an id alive.
+ * - At each window boundary every slot is taken back, except those published
+ *   at that instant. The profiler calls `labelsFor` and `windowClosed` in the
+ *   same synchronous turn as the `collect()` that closed the window, so the
+ *   only ids published between that collect and this call are the ones
+ *   published now: the window now open can hold no other id, and the window
+ *   just closed already has its labels. The ids taken back are free at once.
+ * - Lending per window needs no span-end signal, so spans whose end is never
+ *   seen (other tracers, leaks) cannot hold slots. The table holds the
+ *   entries whose code ran in one window.
+ * - When the table is full, `slotFor` returns 0 and counts an overflow:
+ *   those samples carry no span rather than someone else's.
+ */
+export class SlotTable implements SlotLabelSource {
+  readonly capacity: number;
+  /** owners[slot]: the entry the slot is lent to. */
+  private readonly owners: (LabelEntry | undefined)[] = [undefined];
+  private readonly free: number[] = [];
+  private nextUnused = 1;
+  private live: number[] = [];
+  private readonly publishedChecks = new Set<PublishedCheck>();
+  private overflows = 0;
+  private acquired = 0;
+  private retired = 0;
+  private highWater = 0;
+  private windows = 0;
+
+  constructor(options: SlotTableOptions = {}) {
+    this.capacity = validateCapacity(options.capacity ?? DEFAULT_SLOT_CAPACITY);
+  }
+
+  /** The entry's slot, lending a free one if it holds none; 0 if the table is full. */
+  slotFor(entry: LabelEntry): number {
+    if (entry.slot !== 0) return entry.slot;
+    let slot: number;
+    if (this.free.length > 0) {
+      slot = this.free.pop() as number;
+    } else if (this.nextUnused <= this.capacity) {
+      slot = this.nextUnused++;
+    } else {
+      this.overflows++;
+      return 0;
+    }
+    this.owners[slot] = entry;
+    entry.slot = slot;
+    this.live.push(slot);
+    this.acquired++;
+    if (this.live.length > this.highWater) this.highWater = this.live.length;
+    return slot;
+  }
+
+  /**
+   * Registers a check run at each window boundary: a slot still published is
+   * not retired. Returns the unregister function.
+   */
+  keepPublished(check: PublishedCheck): () => void {
+    this.publishedChecks.add(check);
+    return () => {
+      this.publishedChecks.delete(check);
+    };
+  }
+
+  labelsFor(slots: Iterable<number>): Map<number, SpanLabels> {
+    const out = new Map<number, SpanLabels>();
+    for (const slot of slots) {
+      const owner = slot > 0 ? this.owners[slot] : undefined;
+      if (owner !== undefined && !out.has(slot)) out.set(slot, owner.labels());
+    }
+    return out;
+  }
+
+  windowClosed(): void {
+    this.windows++;
+    const kept: number[] = [];
+    for (const slot of this.live) {
+      const owner = this.owners[slot] as LabelEntry;
+      if (this.isPublished(owner)) {
+        kept.push(slot);
+      } else {
+        owner.slot = 0;
+        this.owners[slot] = undefined;
+        this.free.push(slot);
+      }
+    }
+    this.retired += this.live.length - kept.length;
+    this.live = kept;
+  }
+
+  stats(): SlotTableStats {
+    return {
+      live: this.live.length,
+      capacity: this.capacity,
+      overflows: this.overflows,
+      acquired: this.acquired,
+      retired: this.retired,
+      highWater: this.highWater,
+      windows: this.windows,
+    };
+  }
+
+  private isPublished(entry: LabelEntry): boolean {
+    for (const check of this.publishedChecks) {
+      if (check(entry)) return true;
+    }
+    return false;
+  }
+}
+
+function validateCapacity(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SLOT_CAPACITY) {
+    throw new RangeError(
+      `capacity must be an integer from 1 to ${MAX_SLOT_CAPACITY} (default ${DEFAULT_SLOT_CAPACITY}); got ${String(value)}`,
+    );
+  }
+  return value;
+}

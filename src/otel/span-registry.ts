@@ -1,0 +1,197 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import type { Context, Span, SpanContext } from '@opentelemetry/api';
+import type { LabelEntry } from './label-entry';
+import { DEFAULT_LABEL_OPTIONS } from './label-options';
+import type { ResolvedLabelOptions } from './label-options';
+import { SpanRecord } from './span-record';
+
+/** Span attribute Tempo looks for to offer "Profiles for this span". */
+export const PROFILE_ID_ATTRIBUTE = 'pyroscope.profile.id';
+
+const kRecord = Symbol('spanprof.spanRecord');
+const kEntry = Symbol('spanprof.labelEntry');
+
+interface EntryCarrier {
+  [kEntry]?: LabelEntry | null;
+}
+
+/** Fields of SDK spans read when they exist (1.x: parentSpanId; 2.x: parentSpanContext). */
+interface SdkSpanFields {
+  readonly parentSpanContext?: SpanContext;
+  readonly parentSpanId?: string;
+  readonly ended?: boolean;
+  readonly name?: unknown;
+  [kRecord]?: SpanRecord | null;
+}
+
+/**
+ * Every span of this process that spanprof has seen, and what its code is
+ * labelled with. Records hang on the span objects themselves, so a record
+ * lives exactly as long as some context can still reach its span. Two
+ * bounded maps find local roots for spans started elsewhere (by a tracer
+ * that is not wrapped): live spans by id, and a live local root per trace.
+ */
+export class SpanRegistry {
+  /** Options for spans started elsewhere whose local root is unknown. */
+  adoptOptions: ResolvedLabelOptions = DEFAULT_LABEL_OPTIONS;
+  private readonly live = new Map<string, SpanRecord>();
+  private readonly roots = new Map<string, SpanRecord>();
+  /** Records of spans that cannot take a property (frozen objects). */
+  private readonly detached = new WeakMap<object, SpanRecord | null>();
+
+  constructor(private readonly maxTracked = 100_000) {}
+
+  /**
+   * A span starts through spanprof (tracer wrapper or span processor): find
+   * its local root, mark the spans in span-id scope with
+   * `pyroscope.profile.id`, and remember it. `watchEnd` hooks `span.end()`
+   * for callers that get no end signal of their own.
+   */
+  started(
+    span: Span,
+    parentContext: Context,
+    name: string | undefined,
+    options: ResolvedLabelOptions,
+    watchEnd: boolean,
+  ): SpanRecord | null {
+    const existing = this.read(span);
+    if (existing !== undefined) return existing;
+    const spanContext = span.spanContext();
+    if (!isSpanContextValid(spanContext)) {
+      // Suppressed tracing hands out the invalid context: nothing to label.
+      this.store(span, null);
+      return null;
+    }
+    let root: SpanRecord | undefined;
+    const parent = trace.getSpan(parentContext);
+    const parentContextOfSpan = parent?.spanContext();
+    if (
+      parent !== undefined &&
+      parentContextOfSpan !== undefined &&
+      isSpanContextValid(parentContextOfSpan) &&
+      !parentContextOfSpan.isRemote &&
+      parentContextOfSpan.traceId === spanContext.traceId
+    ) {
+      root = this.recordOf(parent)?.root;
+    }
+    const record = new SpanRecord(span, spanContext, name, options, root);
+    this.store(span, record);
+    this.track(record);
+    markProfileId(record);
+    if (watchEnd) this.watchEnd(span);
+    return record;
+  }
+
+  /** The span ended: forget it in the lookup maps (its record stays on the span). */
+  ended(span: object): void {
+    const record = this.read(span);
+    if (record === undefined || record === null) return;
+    if (this.live.get(record.spanId) === record) this.live.delete(record.spanId);
+    if (this.roots.get(record.traceId) === record) this.roots.delete(record.traceId);
+  }
+
+  /** The record of any span; spans started elsewhere are learned on first sight. */
+  recordOf(span: Span): SpanRecord | null {
+    const record = this.read(span);
+    return record !== undefined ? record : this.adopt(span);
+  }
+
+  /**
+   * The entry that code running in this context publishes; null for none.
+   * Contexts are immutable, so the answer is kept on the context object: the
+   * trackers ask on every continuation.
+   */
+  entryOf(ctx: Context): LabelEntry | null {
+    const cached = (ctx as EntryCarrier)[kEntry];
+    if (cached !== undefined) return cached;
+    const span = trace.getSpan(ctx);
+    let entry: LabelEntry | null = null;
+    if (span !== undefined) {
+      const record = this.recordOf(span);
+      entry = record === null ? null : record.entry();
+    }
+    if (Object.isExtensible(ctx)) (ctx as EntryCarrier)[kEntry] = entry;
+    return entry;
+  }
+
+  private adopt(span: Span): SpanRecord | null {
+    const known = this.detached.get(span);
+    if (known !== undefined) return known;
+    let record: SpanRecord | null = null;
+    try {
+      const spanContext = span.spanContext();
+      // A remote span context is not a span of this process.
+      if (isSpanContextValid(spanContext) && !spanContext.isRemote) {
+        record = this.live.get(spanContext.spanId) ?? this.adoptForeign(span, spanContext);
+      }
+    } catch {
+      record = null;
+    }
+    this.store(span, record);
+    return record;
+  }
+
+  /** A span another tracer started: its local root is found by parent id, then by trace. */
+  private adoptForeign(span: Span, spanContext: SpanContext): SpanRecord {
+    const fields = span as SdkSpanFields;
+    const knowsParent = 'parentSpanContext' in fields || 'parentSpanId' in fields;
+    const parentId = fields.parentSpanContext?.spanId ?? fields.parentSpanId;
+    let root: SpanRecord | undefined;
+    if (!knowsParent || (parentId !== undefined && fields.parentSpanContext?.isRemote !== true)) {
+      root = (parentId !== undefined ? this.live.get(parentId)?.root : undefined) ?? this.roots.get(spanContext.traceId);
+    }
+    const name = typeof fields.name === 'string' ? fields.name : undefined;
+    const record = new SpanRecord(span, spanContext, name, root?.options ?? this.adoptOptions, root);
+    if (span.isRecording() && fields.ended !== true) {
+      this.track(record);
+      markProfileId(record);
+      this.watchEnd(span);
+    }
+    return record;
+  }
+
+  private track(record: SpanRecord): void {
+    addBounded(this.live, record.spanId, record, this.maxTracked);
+    if (record.isLocalRoot && !this.roots.has(record.traceId)) {
+      addBounded(this.roots, record.traceId, record, this.maxTracked);
+    }
+  }
+
+  private watchEnd(span: Span): void {
+    const registry = this;
+    const end = span.end;
+    span.end = function endAndForget(this: Span, endTime?: Parameters<Span['end']>[0]): void {
+      registry.ended(this);
+      end.call(this, endTime);
+    };
+  }
+
+  private read(span: object): SpanRecord | null | undefined {
+    const record = (span as SdkSpanFields)[kRecord];
+    return record !== undefined ? record : this.detached.get(span);
+  }
+
+  private store(span: Span, record: SpanRecord | null): void {
+    if (Object.isExtensible(span)) (span as SdkSpanFields)[kRecord] = record;
+    else this.detached.set(span, record);
+  }
+}
+
+function markProfileId(record: SpanRecord): void {
+  const scope = record.options.spanIdScope;
+  if (record.sampled && (scope === 'all' || (scope === 'root' && record.isLocalRoot))) {
+    record.span.setAttribute(PROFILE_ID_ATTRIBUTE, record.spanId);
+  }
+}
+
+/** Insertion-ordered map: past the bound, the oldest key goes (spans that never end). */
+function addBounded<V>(map: Map<string, V>, key: string, value: V, bound: number): void {
+  if (map.size >= bound) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
+}
+
+/** The registry that the tracer wrapper, the span processor and the context tracker share. */
+export const spanRegistry = new SpanRegistry();

@@ -1,0 +1,363 @@
+'use strict';
+// Exact ground truth: the published cell is read synchronously inside the
+// code under test, so every check is about one precise moment.
+const { describe, test, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const { EventEmitter } = require('node:events');
+const { AsyncResource } = require('node:async_hooks');
+const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const {
+  availableMechanisms,
+  registerContextManager,
+  resetGlobals,
+  newTracing,
+  newTracker,
+  idOf,
+  otel,
+} = require('./support/otel');
+
+const nextTick = () => new Promise((resolve) => process.nextTick(resolve));
+const immediate = () => new Promise((resolve) => setImmediate(resolve));
+
+for (const mechanism of availableMechanisms()) {
+  describe(`context tracker (${mechanism})`, () => {
+    let t;
+    let tracing;
+
+    function setup(tracingOptions = { spanIdScope: 'all' }) {
+      registerContextManager();
+      tracing = newTracing(tracingOptions);
+      t = newTracker({ mechanism });
+      return { t, tracer: tracing.tracer };
+    }
+
+    afterEach(() => {
+      t?.tracker.disable();
+      t = undefined;
+      resetGlobals();
+    });
+
+    test('outside every span the cell holds 0', async () => {
+      const { t } = setup();
+      assert.equal(t.cell[0], 0);
+      await immediate();
+      assert.equal(t.cell[0], 0);
+      await new Promise((resolve) => setTimeout(() => resolve(t.cell[0]), 1)).then((v) => assert.equal(v, 0));
+    });
+
+    test('context.with enters the span and gives the caller back its own on return', () => {
+      const { t, tracer } = setup();
+      const a = tracer.startSpan('a');
+      const b = tracer.startSpan('b');
+      const seen = [];
+      context.with(trace.setSpan(ROOT_CONTEXT, a), () => {
+        seen.push(t.spanId());
+        context.with(trace.setSpan(context.active(), b), () => seen.push(t.spanId()));
+        seen.push(t.spanId());
+        context.with(ROOT_CONTEXT, () => seen.push(t.spanId()));
+        seen.push(t.spanId());
+      });
+      seen.push(t.spanId());
+      assert.deepEqual(seen, [idOf(a), idOf(b), idOf(a), null, idOf(a), null]);
+    });
+
+    test('a throw out of context.with still restores the caller', () => {
+      const { t, tracer } = setup();
+      const a = tracer.startSpan('a');
+      const b = tracer.startSpan('b');
+      context.with(trace.setSpan(ROOT_CONTEXT, a), () => {
+        assert.throws(() =>
+          context.with(trace.setSpan(ROOT_CONTEXT, b), () => {
+            throw new Error('boom');
+          }),
+        );
+        assert.equal(t.spanId(), idOf(a));
+      });
+      assert.equal(t.cell[0], 0);
+    });
+
+    test('startActiveSpan: every overload publishes the new span and returns fn’s value', () => {
+      const { t, tracer } = setup();
+      const ids = [];
+      const r1 = tracer.startActiveSpan('one', (span) => {
+        ids.push([t.spanId(), idOf(span)]);
+        span.end();
+        return 1;
+      });
+      const r2 = tracer.startActiveSpan('two', { attributes: { k: 'v' } }, (span) => {
+        ids.push([t.spanId(), idOf(span)]);
+        span.end();
+        return 2;
+      });
+      const r3 = tracer.startActiveSpan('three', {}, ROOT_CONTEXT, (span) => {
+        ids.push([t.spanId(), idOf(span)]);
+        span.end();
+        return 3;
+      });
+      assert.deepEqual([r1, r2, r3], [1, 2, 3]);
+      for (const [published, own] of ids) assert.equal(published, own);
+      assert.equal(t.cell[0], 0);
+    });
+
+    test('instrumentation style: context.with(trace.setSpan(ctx, span)) of a span from the wrapped tracer', () => {
+      const { t, tracer } = setup();
+      const span = tracer.startSpan('manual');
+      context.with(trace.setSpan(context.active(), span), () => assert.equal(t.spanId(), idOf(span)));
+      assert.equal(t.cell[0], 0);
+    });
+
+    test('await and promise chains keep each of two interleaved requests on its own span', async () => {
+      const { t, tracer } = setup();
+      const wrong = [];
+      async function step(span) {
+        await null;
+        if (t.spanId() !== idOf(span)) wrong.push('after await null');
+        await Promise.resolve(1).then(() => {
+          if (t.spanId() !== idOf(span)) wrong.push('in then');
+        });
+        if (t.spanId() !== idOf(span)) wrong.push('after then');
+        await nextTick();
+        if (t.spanId() !== idOf(span)) wrong.push('after tick');
+        await immediate();
+        if (t.spanId() !== idOf(span)) wrong.push('after immediate');
+      }
+      const request = (name) =>
+        tracer.startActiveSpan(name, async (span) => {
+          for (let i = 0; i < 20; i++) await step(span);
+          span.end();
+        });
+      await Promise.all([request('a'), request('b'), request('c')]);
+      assert.deepEqual(wrong, []);
+      assert.equal(t.cell[0], 0);
+    });
+
+    test('callbacks of timers, immediates, ticks, microtasks, fs and http run under their span', async () => {
+      const { t, tracer } = setup();
+      const server = http.createServer((req, res) => res.end('ok'));
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address();
+      try {
+        const seen = {};
+        let id;
+        await tracer.startActiveSpan('callbacks', (span) => {
+          id = idOf(span);
+          const done = [];
+          const record = (name) => {
+            let resolve;
+            done.push(new Promise((r) => (resolve = r)));
+            return () => {
+              seen[name] = t.spanId();
+              resolve();
+            };
+          };
+          setTimeout(record('setTimeout'), 1);
+          setImmediate(record('setImmediate'));
+          process.nextTick(record('nextTick'));
+          queueMicrotask(record('queueMicrotask'));
+          const onFile = record('fs.readFile');
+          fs.readFile(__filename, () => onFile());
+          const onBody = record('http response end');
+          http.get({ host: '127.0.0.1', port, agent: false }, (res) => {
+            res.resume();
+            res.on('end', onBody);
+          });
+          span.end();
+          return Promise.all(done);
+        });
+        for (const [name, published] of Object.entries(seen)) assert.equal(published, id, name);
+        assert.equal(Object.keys(seen).length, 6);
+        assert.equal(t.cell[0], 0);
+      } finally {
+        server.close();
+      }
+    });
+
+    test('a callback scheduled outside every span publishes 0 while a span is active elsewhere', async () => {
+      const { t, tracer } = setup();
+      const outside = new Promise((resolve) => setTimeout(() => resolve(t.cell[0]), 2));
+      await tracer.startActiveSpan('busy', async (span) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        span.end();
+      });
+      assert.equal(await outside, 0);
+    });
+
+    test('an emitter bound with context.bind calls listeners in the bound span, then gives the emitter’s caller back', () => {
+      const { t, tracer } = setup();
+      const bound = tracer.startSpan('bound');
+      const caller = tracer.startSpan('caller');
+      const emitter = context.bind(trace.setSpan(ROOT_CONTEXT, bound), new EventEmitter());
+      const heard = [];
+      emitter.on('data', () => heard.push(t.spanId()));
+      context.with(trace.setSpan(ROOT_CONTEXT, caller), () => {
+        emitter.emit('data');
+        heard.push(t.spanId());
+      });
+      const fn = context.bind(trace.setSpan(ROOT_CONTEXT, bound), () => t.spanId());
+      heard.push(fn());
+      assert.deepEqual(heard, [idOf(bound), idOf(caller), idOf(bound)]);
+    });
+
+    test('AsyncResource.runInAsyncScope runs in the resource’s span and returns to the caller’s', () => {
+      const { t, tracer } = setup();
+      const owner = tracer.startSpan('owner');
+      const caller = tracer.startSpan('caller');
+      const resource = context.with(trace.setSpan(ROOT_CONTEXT, owner), () => new AsyncResource('test'));
+      const seen = [];
+      context.with(trace.setSpan(ROOT_CONTEXT, caller), () => {
+        resource.runInAsyncScope(() => seen.push(t.spanId()));
+        seen.push(t.spanId());
+        AsyncResource.bind(() => seen.push(t.spanId()))();
+      });
+      assert.deepEqual(seen, [idOf(owner), idOf(caller), idOf(caller)]);
+    });
+
+    test('the manager’s attach publishes its context and dispose gives the previous one back', (tc) => {
+      const { t, tracer } = setup();
+      const manager = context['_getContextManager']();
+      if (typeof manager.attach !== 'function') return tc.skip('this context manager has no attach');
+      const span = tracer.startSpan('attached');
+      context.with(ROOT_CONTEXT, () => {
+        const token = manager.attach(trace.setSpan(ROOT_CONTEXT, span));
+        assert.equal(t.spanId(), idOf(span));
+        token.dispose();
+        assert.equal(t.cell[0], 0);
+      });
+    });
+
+    test('a context manager registered after enable() is followed at once', async () => {
+      resetGlobals();
+      t = newTracker({ mechanism });
+      assert.equal(t.cell[0], 0);
+      const manager = registerContextManager();
+      assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), true, 'with is wrapped');
+      const { tracer } = newTracing({ spanIdScope: 'all' });
+      await tracer.startActiveSpan('late', async (span) => {
+        assert.equal(t.spanId(), idOf(span));
+        await immediate();
+        assert.equal(t.spanId(), idOf(span));
+        span.end();
+      });
+      assert.equal(t.cell[0], 0);
+    });
+
+    test('NodeTracerProvider.register() after enable(), as a zero-code preload would see it', async () => {
+      resetGlobals();
+      t = newTracker({ mechanism });
+      const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+      const inner = new NodeTracerProvider();
+      inner.register();
+      const tracer = new otel.ProfilingTracerProvider(inner).getTracer('node');
+      await tracer.startActiveSpan('registered', async (span) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        assert.equal(t.spanId(), idOf(span));
+        span.end();
+      });
+      assert.equal(t.cell[0], 0);
+      await inner.shutdown();
+    });
+
+    test('a manager swapped for another is unwrapped and the new one followed', async () => {
+      const { t } = setup();
+      const first = context['_getContextManager']();
+      context.disable();
+      assert.equal(Object.prototype.hasOwnProperty.call(first, 'with'), false, 'old manager unwrapped');
+      const second = new AsyncLocalStorageContextManager();
+      context.setGlobalContextManager(second);
+      const { tracer } = newTracing({ spanIdScope: 'all' });
+      await tracer.startActiveSpan('second', async (span) => {
+        await null;
+        assert.equal(t.spanId(), idOf(span));
+        span.end();
+      });
+    });
+
+    test('a manager registered through another API copy is found by the recheck', async () => {
+      resetGlobals();
+      const slots = new otel.SlotTable();
+      const cell = new Int32Array(1);
+      const tracker = new otel.ContextTracker({ slots, mechanism, recheckMs: 20 });
+      t = { tracker };
+      tracker.enable(cell);
+      // Writes the shared global registry directly, as a second copy of the API would.
+      const manager = new AsyncLocalStorageContextManager();
+      globalThis[Symbol.for('opentelemetry.js.api.1')].context = manager;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), true, 'found and wrapped');
+      const { tracer } = newTracing({ spanIdScope: 'all' });
+      tracer.startActiveSpan('via-global', (span) => {
+        assert.equal(slots.labelsFor([cell[0]]).get(cell[0]).spanId, idOf(span));
+      });
+      tracker.disable();
+      delete globalThis[Symbol.for('opentelemetry.js.api.1')].context;
+    });
+
+    test('disable() leaves 0, unwraps the manager and stops publishing', async () => {
+      const { t, tracer } = setup();
+      const manager = context['_getContextManager']();
+      t.tracker.disable();
+      assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), false);
+      assert.equal(t.cell[0], 0);
+      await tracer.startActiveSpan('after-disable', async (span) => {
+        await null;
+        assert.equal(t.cell[0], 0);
+        span.end();
+      });
+      // Enable again on the same tracker.
+      t.tracker.enable(t.cell);
+      tracer.startActiveSpan('again', (span) => assert.equal(t.spanId(), idOf(span)));
+    });
+
+    test('a context outliving its span never republishes a slot id given to another span', async () => {
+      const { t, tracer } = setup();
+      let late;
+      let oldSlot;
+      let oldId;
+      tracer.startActiveSpan('short', (span) => {
+        oldSlot = t.cell[0];
+        oldId = idOf(span);
+        late = context.bind(context.active(), () => ({ slot: t.cell[0], labels: t.read() }));
+        span.end();
+      });
+      // A window boundary: the unpublished id is taken back and free.
+      t.slots.windowClosed();
+      const other = tracer.startSpan('other');
+      let otherSlot;
+      context.with(trace.setSpan(ROOT_CONTEXT, other), () => {
+        otherSlot = t.cell[0];
+        const stale = late();
+        assert.notEqual(stale.slot, otherSlot, 'the stale context must not write the other span’s slot');
+        assert.equal(stale.labels.spanId, oldId, 'it keeps its own labels under a fresh slot');
+        assert.equal(t.spanId(), idOf(other), 'and the caller’s comes back');
+      });
+      assert.equal(otherSlot, oldSlot, 'the freed id was reused (the case under test)');
+    });
+
+    test('the published slot survives window boundaries while its code runs', () => {
+      const { t, tracer } = setup();
+      tracer.startActiveSpan('long', (span) => {
+        const slot = t.cell[0];
+        t.slots.windowClosed();
+        t.slots.windowClosed();
+        t.slots.windowClosed();
+        assert.equal(t.cell[0], slot);
+        assert.equal(t.slots.labelsFor([slot]).get(slot).spanId, idOf(span));
+      });
+    });
+  });
+}
+
+test('a tracker enabled before any context manager and OTel use publishes 0 and installs no hooks', () => {
+  resetGlobals();
+  const t = newTracker();
+  try {
+    assert.equal(t.cell[0], 0);
+    assert.equal(t.tracker.isEnabled, true);
+    assert.throws(() => t.tracker.enable(t.cell), /already enabled/);
+  } finally {
+    t.tracker.disable();
+  }
+});

@@ -1,0 +1,109 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fc = require('fast-check');
+const { SlotTable, DEFAULT_SLOT_CAPACITY } = require('../dist/otel');
+
+/** A label entry as the registry makes them: a slot field and labels. */
+function entry(name) {
+  return { slot: 0, labels: () => ({ spanName: name }) };
+}
+
+test('slots are 1..capacity, lent on demand, and stable while held', () => {
+  const table = new SlotTable({ capacity: 3 });
+  const a = entry('a');
+  const b = entry('b');
+  assert.equal(table.slotFor(a), 1);
+  assert.equal(table.slotFor(a), 1);
+  assert.equal(table.slotFor(b), 2);
+  assert.deepEqual(table.labelsFor([1, 2, 0, 7, -1]), new Map([[1, { spanName: 'a' }], [2, { spanName: 'b' }]]));
+  assert.equal(table.stats().live, 2);
+  assert.equal(new SlotTable().capacity, DEFAULT_SLOT_CAPACITY);
+});
+
+test('full table: slot 0 and an overflow count, never a slot of another entry', () => {
+  const table = new SlotTable({ capacity: 2 });
+  table.slotFor(entry('a'));
+  table.slotFor(entry('b'));
+  const c = entry('c');
+  assert.equal(table.slotFor(c), 0);
+  assert.equal(table.slotFor(c), 0);
+  assert.equal(c.slot, 0);
+  assert.equal(table.stats().overflows, 2);
+  // At the boundary the slots come back and c gets one.
+  table.windowClosed();
+  assert.ok(table.slotFor(c) > 0);
+});
+
+test('at a boundary every unpublished slot is taken back and free at once; its entry borrows anew', () => {
+  const table = new SlotTable({ capacity: 1 });
+  const a = entry('a');
+  const b = entry('b');
+  assert.equal(table.slotFor(a), 1);
+  assert.equal(table.slotFor(b), 0, 'full');
+  table.windowClosed();
+  assert.equal(a.slot, 0);
+  assert.equal(table.labelsFor([1]).size, 0, 'the id names nobody now');
+  assert.equal(table.slotFor(b), 1);
+  assert.deepEqual(table.labelsFor([1]).get(1), { spanName: 'b' });
+  // a runs again: it needs a fresh slot; the table is full, so 0.
+  assert.equal(table.slotFor(a), 0);
+  assert.deepEqual(
+    { ...table.stats() },
+    { live: 1, capacity: 1, overflows: 2, acquired: 2, retired: 1, highWater: 1, windows: 1 },
+  );
+});
+
+test('a published entry keeps its slot across boundaries', () => {
+  const table = new SlotTable({ capacity: 4 });
+  const a = entry('a');
+  let published = a;
+  const release = table.keepPublished((e) => e === published);
+  const slot = table.slotFor(a);
+  table.windowClosed();
+  table.windowClosed();
+  assert.equal(a.slot, slot);
+  published = null;
+  table.windowClosed();
+  assert.equal(a.slot, 0);
+  release();
+});
+
+test('model: a sample always resolves to the entry that was published when it was taken', () => {
+  // The tracker's contract, played at random: publish an entry (the cell gets
+  // slotFor(entry)), take samples of the cell, close windows. Every sample of
+  // a window is resolved at that window's boundary and must name the entry
+  // that was published when the sample was taken.
+  const action = fc.oneof(
+    fc.record({ publish: fc.integer({ min: -1, max: 9 }) }),
+    fc.constant({ sample: true }),
+    fc.constant({ close: true }),
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 6 }), fc.array(action, { maxLength: 300 }), (capacity, actions) => {
+      const table = new SlotTable({ capacity });
+      const entries = Array.from({ length: 10 }, (_, i) => entry(`e${i}`));
+      let current = null;
+      let cell = 0;
+      table.keepPublished((e) => e === current);
+      let pending = []; // samples of the open window: [slot, name]
+      for (const step of actions) {
+        if (step.close) {
+          const labels = table.labelsFor(pending.map(([slot]) => slot));
+          for (const [slot, name] of pending) {
+            assert.equal(labels.get(slot)?.spanName, name, `slot ${slot} resolved to another entry`);
+          }
+          table.windowClosed();
+          pending = [];
+        } else if (step.sample) {
+          if (cell !== 0) pending.push([cell, current.labels().spanName]);
+        } else {
+          current = step.publish < 0 ? null : entries[step.publish];
+          cell = current === null ? 0 : table.slotFor(current);
+        }
+        assert.ok(table.stats().live <= capacity);
+      }
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -1,0 +1,168 @@
+'use strict';
+// Shared by the test/otel-*.test.js files: a real OTel SDK setup and a
+// tracker publishing into a plain Int32Array or the native sampler's cell.
+const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} = require('@opentelemetry/sdk-trace-base');
+const otel = require('../../dist/otel');
+const { asyncContextFacts } = require('../../dist/otel/async-context-frame');
+
+/** Mechanisms this Node offers: both where AsyncContextFrame allows it. */
+function availableMechanisms() {
+  const facts = asyncContextFacts();
+  return facts.contextFrame && facts.hooksWithoutPromises ? ['async-hooks', 'context-frame'] : ['async-hooks'];
+}
+
+/** Registers the stock context manager, as NodeTracerProvider.register() does. */
+function registerContextManager() {
+  const manager = new AsyncLocalStorageContextManager();
+  context.setGlobalContextManager(manager);
+  return manager;
+}
+
+function resetGlobals() {
+  context.disable();
+  trace.disable();
+}
+
+/**
+ * An SDK provider that records finished spans, and the spanprof wrapper
+ * around it. `sampler` decides sampling; `processor: true` uses the span
+ * processor form instead of the wrapper.
+ */
+function newTracing({ spanIdScope, spanNameScope, sampler, processor = false, record = true } = {}) {
+  const exporter = new InMemorySpanExporter();
+  const scopes = {};
+  if (spanIdScope !== undefined) scopes.spanIdScope = spanIdScope;
+  if (spanNameScope !== undefined) scopes.spanNameScope = spanNameScope;
+  const spanProcessors = record ? [new SimpleSpanProcessor(exporter)] : [];
+  if (processor) spanProcessors.unshift(new otel.ProfilingSpanProcessor(scopes));
+  const inner = new BasicTracerProvider({ spanProcessors, ...(sampler ? { sampler } : {}) });
+  const provider = processor ? inner : new otel.ProfilingTracerProvider(inner, scopes);
+  return { inner, provider, tracer: provider.getTracer('test'), exporter };
+}
+
+/** A tracker writing into a plain cell; `read()` gives the labels published now. */
+function newTracker({ capacity, mechanism } = {}) {
+  const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
+  const cell = new Int32Array(1);
+  const tracker = new otel.ContextTracker({ slots, mechanism });
+  tracker.enable(cell);
+  return {
+    slots,
+    cell,
+    tracker,
+    /** Labels of the slot published now; null when the cell holds 0. */
+    read() {
+      const slot = cell[0];
+      if (slot === 0) return null;
+      const labels = slots.labelsFor([slot]).get(slot);
+      if (labels === undefined) throw new Error(`published slot ${slot} has no labels`);
+      return labels;
+    },
+    /** Span id published now, or null. */
+    spanId() {
+      const labels = this.read();
+      return labels === null ? null : labels.spanId ?? null;
+    },
+  };
+}
+
+/**
+ * The real native sampler at 100 Hz with a tracker publishing into its cell.
+ * Windows close every `windowMs` (labels captured, then windowClosed, as the
+ * profiler does). Each sample keeps its stack (function names, leaf first)
+ * and the labels of its slot: null for slot 0, 'missing' for a slot with no
+ * labels.
+ */
+function startSampling({ capacity, mechanism, windowMs = 500 } = {}) {
+  const { loadNative } = require('../../dist/native/load');
+  const native = loadNative();
+  if (!native.ok) throw new Error(native.reason);
+  const sampler = new native.binding.Sampler(10_000);
+  const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
+  const tracker = new otel.ContextTracker({ slots, mechanism });
+  tracker.enable(new Int32Array(sampler.shared));
+  const samples = [];
+  const collect = () => {
+    const raw = sampler.collect();
+    const used = new Set();
+    for (const slot of raw.samples.slot) if (slot !== 0) used.add(slot);
+    const labels = slots.labelsFor(used);
+    slots.windowClosed();
+    const stacks = new Map();
+    const stackOf = (node) => {
+      let stack = stacks.get(node);
+      if (stack === undefined) {
+        const parent = raw.nodes.parent[node];
+        stack = [raw.strings[raw.nodes.name[node]], ...(parent >= 0 ? stackOf(parent) : [])];
+        stacks.set(node, stack);
+      }
+      return stack;
+    };
+    for (let i = 0; i < raw.samples.node.length; i++) {
+      const slot = raw.samples.slot[i];
+      samples.push({ stack: stackOf(raw.samples.node[i]), slot, labels: slot === 0 ? null : labels.get(slot) ?? 'missing' });
+    }
+  };
+  sampler.start();
+  // Created outside every span, as the profiler's own timer is.
+  const timer = context.with(ROOT_CONTEXT, () => setInterval(collect, windowMs));
+  let stopped = false;
+  return {
+    slots,
+    tracker,
+    samples,
+    /** Closes the last window and stops; idempotent. */
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      collect();
+      sampler.stop();
+      tracker.disable();
+    },
+  };
+}
+
+/** A CPU burner named `name` (its own code, so V8's profile names it). */
+function burner(name) {
+  return new Function(
+    `return function ${name}(ms) {
+      const end = performance.now() + ms;
+      let x = 0;
+      do { for (let i = 0; i < 2000; i++) x += Math.sqrt(x + i); } while (performance.now() < end);
+      return x;
+    }`,
+  )();
+}
+
+/** The first name on a sample's stack (leaf first) that matches `pattern`, as its match. */
+function findOnStack(sample, pattern) {
+  for (const name of sample.stack) {
+    const m = pattern.exec(name);
+    if (m) return m;
+  }
+  return null;
+}
+
+function idOf(span) {
+  return span.spanContext().spanId;
+}
+
+module.exports = {
+  availableMechanisms,
+  registerContextManager,
+  resetGlobals,
+  newTracing,
+  newTracker,
+  startSampling,
+  burner,
+  findOnStack,
+  idOf,
+  otel,
+};
