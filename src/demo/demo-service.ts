@@ -29,7 +29,7 @@ async function inSpan<T>(tracer: Tracer, name: string, fn: (span: Span) => Promi
 async function handle(tracer: Tracer, path: string): Promise<string> {
   switch (path) {
     case '/checkout': {
-      const tax = computeTax(400, 40);
+      const tax = computeTax(400, 250);
       await tick();
       const invoice = await inSpan(tracer, 'render invoice', async () => {
         await Promise.resolve();
@@ -48,7 +48,7 @@ async function handle(tracer: Tracer, path: string): Promise<string> {
     case '/login': {
       const h = await inSpan(tracer, 'verify password', async () => {
         await tick();
-        return hashPassword('correct horse battery staple', 900);
+        return hashPassword('correct horse battery staple', 5000);
       });
       return `hash ${h.toString(16)}`;
     }

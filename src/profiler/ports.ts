@@ -1,12 +1,7 @@
-import type { ProfileWindow, SpanLabels } from '../profile/window';
+import type { SlotLabelSource } from '../otel/slot-label-source';
+import type { ProfileWindow } from '../profile/window';
 
-/** Where the labels of a slot come from: the span tracking layer. */
-export interface SlotLabelSource {
-  /** Labels of these slots as they are now; called right after a window closes. */
-  labelsFor(slots: Iterable<number>): Map<number, SpanLabels>;
-  /** Called after labelsFor for each closed window: slots retired before now may be reused. */
-  windowClosed(): void;
-}
+export type { SlotLabelSource };
 
 /** Takes closed windows away: encodes and exports them. Must not throw. */
 export interface WindowSink {
@@ -20,4 +15,5 @@ export interface WindowSink {
 export const NO_LABELS: SlotLabelSource = {
   labelsFor: () => new Map(),
   windowClosed: () => {},
+  stats: () => ({ live: 0, capacity: 0, overflows: 0 }),
 };

@@ -1,0 +1,104 @@
+import { resolveConfig } from '../config/resolve-config';
+import type { SpanprofConfig, SpanprofOptions } from '../config/types';
+import { createExporter, createLogger } from '../export/from-config';
+import type { Logger } from '../export/logger';
+import { loadNative } from '../native/load';
+import { SharedIndex } from '../native/types';
+import { ContextTracker } from '../otel/context-tracker';
+import { resolveLabelOptions } from '../otel/label-options';
+import { SlotTable } from '../otel/slot-table';
+import { spanRegistry } from '../otel/span-registry';
+import type { EncodedWindow } from '../pprof/encoded-window';
+import { ExportingSink } from '../profiler/exporting-sink';
+import { SpanProfiler } from '../profiler/span-profiler';
+import { DEFAULT_STOP_DEADLINE_MS, disabledHandle, type Spanprof } from './handle';
+import { warnOnce } from './warn-once';
+
+export interface StartOptions extends SpanprofOptions {
+  /** Sees every encoded window as it is handed to the exporter. */
+  readonly onWindow?: (window: EncodedWindow) => void;
+  /** Window length in milliseconds, overriding `windowSeconds`: for tests and tools. */
+  readonly windowMs?: number;
+}
+
+let running: Spanprof | undefined;
+
+/**
+ * Starts profiling the calling thread with span labels, configured from
+ * `options` and the environment (options win). Throws a ConfigError for a
+ * bad option or variable. With no native binary for this platform or Node,
+ * warns once and returns a handle that does nothing.
+ */
+export function start(options: StartOptions = {}): Spanprof {
+  if (running) {
+    throw new Error('spanprof is already started in this thread; stop() it before starting again');
+  }
+  const { onWindow, windowMs, ...settings } = options;
+  const config = resolveConfig(settings);
+  if (!config.enabled) return disabledHandle(`disabled by ${config.disabledBy ?? 'configuration'}`, config);
+  const native = loadNative();
+  if (!native.ok) {
+    warnOnce(`spanprof: profiling is off: ${native.reason}`);
+    return disabledHandle(native.reason, config);
+  }
+  const logger = createLogger(config);
+  for (const w of config.warnings) logger.warn(w);
+  const exporter = createExporter(config, logger);
+  if (!exporter) return disabledHandle('no destination configured', config);
+
+  const slots = new SlotTable();
+  // Spans started by tracers spanprof does not wrap are labelled with the
+  // configured scopes too: this is what makes the zero-code start work.
+  spanRegistry.adoptOptions = resolveLabelOptions({
+    spanIdScope: config.spanIdScope,
+    spanNameScope: config.spanNameScope,
+  });
+  const sink = new ExportingSink({ exporter, logger, wall: config.wall, onEncoded: onWindow });
+  const profiler = new SpanProfiler(native.binding, {
+    windowMs: windowMs ?? config.windowMs,
+    labels: slots,
+    sink,
+    onError: (err) => logger.error(`a profile window was lost: ${String(err)}`),
+  });
+  const tracker = new ContextTracker({ slots });
+  profiler.start();
+  tracker.enable(profiler.slotView, SharedIndex.Slot);
+  logStart(logger, config);
+
+  let stopped: Promise<void> | undefined;
+  const handle: Spanprof = {
+    enabled: true,
+    config,
+    flush: (deadlineMs = DEFAULT_STOP_DEADLINE_MS) => profiler.flush(deadlineMs),
+    stop(deadlineMs = DEFAULT_STOP_DEADLINE_MS) {
+      stopped ??= (async () => {
+        tracker.disable();
+        await profiler.stop(deadlineMs);
+        if (running === handle) running = undefined;
+      })();
+      return stopped;
+    },
+    stats: () => ({
+      profiler: profiler.stats(),
+      exporter: exporter.stats(),
+      encodeFailures: sink.stats().encodeFailures,
+      slots: slots.stats(),
+    }),
+  };
+  running = handle;
+  return handle;
+}
+
+/** The running profiler of this thread, if any. */
+export function current(): Spanprof | undefined {
+  return running;
+}
+
+function logStart(logger: Logger, config: SpanprofConfig): void {
+  const where = config.pyroscope
+    ? `Pyroscope at ${config.pyroscope.target.serverAddress}`
+    : `directory ${config.directory?.path ?? '?'}`;
+  logger.debug(
+    `profiling service ${config.serviceName} every ${config.windowMs / 1000} s to ${where}`,
+  );
+}
