@@ -3,19 +3,38 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { newSampler, spin, flatten } = require('./support/native');
 
-test('a 2 s busy loop yields about 100 samples a second', (t) => {
+/** One 2 s busy run: samples per wall second, and the share of CPU the thread got. */
+function measureRate() {
+  const { binding } = require('./support/native');
+  const b = binding();
   const sampler = newSampler();
   sampler.start();
   const t0 = process.hrtime.bigint();
+  const cpu0 = b.threadCpuNs();
   spin(2000);
   const w = sampler.collect();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuShare = (b.threadCpuNs() - cpu0) / 1e9 / seconds;
   sampler.stop();
   const samples = flatten([w]);
-  const rate = samples.length / seconds;
+  return { w, samples, rate: samples.length / seconds, cpuShare };
+}
+
+test('a 2 s busy loop yields about 100 samples a second', (t) => {
+  // V8 signals by wall clock; a thread the machine does not run cannot take
+  // its samples. Up to three runs, judged on the one that got the most CPU.
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    runs.push(measureRate());
+    if (runs[i].cpuShare >= 0.9) break;
+  }
+  const best = runs.reduce((a, b) => (b.cpuShare > a.cpuShare ? b : a));
+  const { w, samples, rate } = best;
   const matchRate = samples.length / w.stats.v8Samples;
-  t.diagnostic(`rate ${rate.toFixed(1)} Hz, match ${(matchRate * 100).toFixed(2)}% ` +
-    `(${w.stats.unmatchedSamples} unmatched samples, ${w.stats.unmatchedTicks} unmatched ticks)`);
+  t.diagnostic(`rate ${rate.toFixed(1)} Hz at ${(best.cpuShare * 100).toFixed(0)}% CPU ` +
+    `(runs: ${runs.map((r) => `${r.rate.toFixed(1)} Hz/${(r.cpuShare * 100).toFixed(0)}%`).join(', ')}), ` +
+    `match ${(matchRate * 100).toFixed(2)}% (${w.stats.unmatchedSamples} unmatched samples, ` +
+    `${w.stats.unmatchedTicks} unmatched ticks)`);
   assert.ok(rate >= 85 && rate <= 105, `rate ${rate} Hz outside 85..105`);
   assert.ok(matchRate >= 0.97, `match rate ${matchRate}`);
   const gaps = [];

@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { binding, spin, stackOf } = require('./support/native');
+const { binding, spin, spinCpu, stackOf } = require('./support/native');
 const { SpanProfiler } = require('../dist/profiler/span-profiler');
 
 /** A sink that keeps windows, to look at what the profiler hands on. */
@@ -89,9 +89,9 @@ test('a failing sink does not stop sampling, and the error is reported', async (
     onError: (e) => errors.push(e),
   });
   p.start();
-  spin(100);
+  spinCpu(100);
   assert.equal(p.closeWindow(), undefined);
-  spin(100);
+  spinCpu(100);
   const w = p.closeWindow();
   await p.stop(100);
   assert.equal(errors.length, 1);

@@ -23,6 +23,17 @@ function spin(ms) {
   return x;
 }
 
+/** Burns `ms` milliseconds of this thread's CPU time, however busy the machine is. */
+function spinCpu(ms) {
+  const b = binding();
+  const end = b.threadCpuNs() + ms * 1e6;
+  let x = 0;
+  while (b.threadCpuNs() < end) {
+    for (let i = 0; i < 1000; i++) x += Math.sqrt(i + x);
+  }
+  return x;
+}
+
 /** Name of node `i`'s function. */
 function nodeName(w, i) {
   return w.strings[w.nodes.name[i]];
@@ -55,4 +66,4 @@ function flatten(windows) {
 
 const NodeKind = { Js: 0, Root: 1, Program: 2, Idle: 3, Gc: 4 };
 
-module.exports = { binding, newSampler, spin, stackOf, flatten, NodeKind };
+module.exports = { binding, newSampler, spin, spinCpu, stackOf, flatten, NodeKind };
