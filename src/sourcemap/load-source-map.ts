@@ -61,12 +61,19 @@ function readJson(file: string): unknown {
  * at load, and is noted with its script.
  */
 function parsed(json: unknown, mapUrl: string): ScriptMap {
-  if (json === null || typeof json !== 'object') {
-    return { kind: 'failed', reason: 'map is not a JSON object' };
+  if (!looksLikeSourceMap(json)) {
+    return { kind: 'failed', reason: 'not a source map: no `sources` and `mappings`, nor `sections`' };
   }
   const map = new AnyMap(json as ConstructorParameters<typeof AnyMap>[0], mapUrl);
   decodedMappings(map);
   return { kind: 'map', map };
+}
+
+/** Checked before use, so that a wrong file is named as such rather than by a TypeError. */
+function looksLikeSourceMap(json: unknown): boolean {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+  const map = json as Record<string, unknown>;
+  return Array.isArray(map.sections) || (Array.isArray(map.sources) && typeof map.mappings === 'string');
 }
 
 /** `data:[<mediatype>][;base64],<data>` → the data as text. */
