@@ -108,6 +108,20 @@ test('--enable-source-maps: maps Node keeps are used, with the map files gone', 
   }));
 });
 
+test('--enable-source-maps, mapped on the calling thread (no prepare)', (t) => {
+  const out = compileTsc(root, 'out-node-kept-local');
+  const maps = fs.readdirSync(out).filter((f) => f.endsWith('.map')).map((f) => path.join(out, f));
+  assertMapped(t, profile({
+    entry: path.join(out, 'server.js'), root, nodeFlags: ['--enable-source-maps'], deleteAfterLoad: maps,
+    prepare: false,
+  }));
+});
+
+test('tsc output mapped on the calling thread (no prepare)', (t) => {
+  const out = compileTsc(root, 'out-local');
+  assertMapped(t, profile({ entry: path.join(out, 'server.js'), root, prepare: false }));
+});
+
 test('--enable-source-maps with a minified bundle, map file gone', (t) => {
   const entry = bundle(root, 'dist-min-node-kept/server.js', { sourcemap: true, minify: true });
   assertMapped(t, profile({

@@ -128,3 +128,46 @@ test('the default root is the working directory', (t) => {
   assert.equal(createFrameMapper({ enabled: false }).map({ name: 'f', url: path.join(out, 'server.js'), line: 3, column: 4 }).file,
     'out-cwd/server.js');
 });
+
+test('prepare: maps are read off the calling thread, and map() answers from memory', async (t) => {
+  const out = compileTsc(root, 'out-prepare');
+  const script = path.join(out, 'shipping.js');
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  t.after(() => mapper.close());
+  const shipping = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  const zone = frameOf(script, 'zoneFactor', 'function zoneFactor(');
+  await mapper.prepare([shipping, zone, shipping]);
+  // Had map() to read the map itself, it would now find none.
+  fs.rmSync(`${script}.map`);
+  assert.deepEqual(mapper.map(shipping), SHIPPING);
+  assert.deepEqual(mapper.map(zone), ZONE);
+  assert.deepEqual(notes, []);
+});
+
+test('prepare: a missing map is noted once across windows and threads', async (t) => {
+  const out = compileTsc(root, 'out-prepare-missing');
+  const script = path.join(out, 'shipping.js');
+  fs.rmSync(`${script}.map`);
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  t.after(() => mapper.close());
+  const shipping = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  const zone = frameOf(script, 'zoneFactor', 'function zoneFactor(');
+  await mapper.prepare([shipping]);
+  await mapper.prepare([shipping, zone]);
+  // A frame of the same script never prepared: mapped on this thread.
+  const other = { ...zone, line: zone.line + 1 };
+  assert.equal(mapper.map(other).mapped, false);
+  assert.deepEqual(mapper.map(shipping), { name: shipping.name, file: 'out-prepare-missing/shipping.js', line: shipping.line, mapped: false });
+  assert.equal(notes.length, 1, notes.join('\n'));
+});
+
+test('after close, map() still answers, on the calling thread', async () => {
+  const out = compileTsc(root, 'out-closed');
+  const mapper = createFrameMapper({ root });
+  await mapper.close();
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  await mapper.prepare([frame]);
+  assert.deepEqual(mapper.map(frame), SHIPPING);
+});

@@ -27,11 +27,23 @@ export interface MappedFrame {
 }
 
 /**
- * Maps frames one at a time. Meant to be called once per distinct frame of a
- * window; loads what it needs lazily and never throws.
+ * Maps frames one at a time, once per distinct frame of a window. Loads
+ * what it needs lazily and never throws.
  */
 export interface FrameMapper {
   map(frame: GeneratedFrame): MappedFrame;
+}
+
+/**
+ * The mapper a profiler holds: before encoding a window it hands the
+ * window's frames to `prepare`, which does the slow part (reading and
+ * decoding maps) off the main thread, so that `map` on them is a lookup.
+ */
+export interface WindowFrameMapper extends FrameMapper {
+  /** Resolves when `map` can answer these frames from memory. Never rejects. */
+  prepare(frames: Iterable<GeneratedFrame>): Promise<void>;
+  /** Releases the thread `prepare` uses; `map` keeps working. */
+  close(): Promise<void>;
 }
 
 /** Where notes about unusable source maps go; nothing here is an error for the app. */
