@@ -171,3 +171,19 @@ test('after close, map() still answers, on the calling thread', async () => {
   await mapper.prepare([frame]);
   assert.deepEqual(mapper.map(frame), SHIPPING);
 });
+
+test('a mapper nobody closes does not keep the process alive', () => {
+  const { spawnSync } = require('node:child_process');
+  const out = compileTsc(root, 'out-exit');
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  const script = `
+    const { createFrameMapper } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'sourcemap'))});
+    const mapper = createFrameMapper({ root: ${JSON.stringify(root)} });
+    mapper.prepare([${JSON.stringify(frame)}]).then(() => console.log(JSON.stringify(mapper.map(${JSON.stringify(frame)}))));
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.signal, null, 'the process did not exit by itself');
+  assert.equal(r.status, 0, r.stderr);
+  // The answer came before the exit: the worker kept the process up while it was owed one.
+  assert.deepEqual(JSON.parse(r.stdout), SHIPPING);
+});

@@ -1,15 +1,18 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { AnswerTable } from './answer-table';
+import { buffersOf, packFrames, unpackMapped } from './frame-batch';
 import { loadScriptMap } from './load-script-map';
 import { nodeKeptPayload } from './node-kept-map';
+import { scriptFilePath } from './script-path';
 import { SourceMapFrameMapper } from './source-map-frame-mapper';
 import type { DebugLogger, GeneratedFrame, MappedFrame, WindowFrameMapper } from './types';
 import type { MapReply, MapRequest, MapWorkerSetup } from './worker-protocol';
 
-/** Past this many remembered frames (code generated at run time), memory is started afresh. */
-const MAX_REMEMBERED_FRAMES = 200_000;
-
 const WORKER_FILE = path.join(__dirname, 'map-worker.js');
+
+/** Marks a frame already on its way to the worker. */
+const UNKNOWN: MappedFrame = { name: '', file: '', line: 0, mapped: false };
 
 interface Pending {
   resolve(reply: MapReply): void;
@@ -24,7 +27,7 @@ interface Pending {
  * worker cannot run, everything is mapped on the calling thread.
  */
 export class BackgroundFrameMapper implements WindowFrameMapper {
-  private readonly answers = new Map<string, MappedFrame>();
+  private readonly answers = new AnswerTable();
   private readonly noted = new Set<string>();
   private readonly local: SourceMapFrameMapper;
   private worker: Worker | undefined;
@@ -38,50 +41,59 @@ export class BackgroundFrameMapper implements WindowFrameMapper {
     private readonly logger: DebugLogger,
   ) {
     this.local = new SourceMapFrameMapper(root, loadScriptMap, (url, reason) => this.note(url, reason));
+    // Started now, when the profiler starts, rather than inside the first
+    // window's pause: starting a worker costs the calling thread ~3 ms.
+    try {
+      this.startedWorker();
+    } catch (err) {
+      this.workerFailedWith(err);
+    }
   }
 
   map(frame: GeneratedFrame): MappedFrame {
-    const key = keyOf(frame);
-    let answer = this.answers.get(key);
+    let answer = this.answers.get(frame);
     if (answer === undefined) {
       answer = this.local.map(frame);
-      this.remember(key, answer);
+      this.answers.set(frame, answer);
     }
     return answer;
   }
 
   async prepare(frames: Iterable<GeneratedFrame>): Promise<void> {
     const todo = this.unanswered(frames);
-    if (todo.length === 0 || this.workerFailed || this.closed) return;
+    if (todo.length === 0) return;
+    if (this.workerFailed || this.closed) return;
     try {
-      const first = await this.request({ id: 0, frames: todo });
-      this.rememberAll(todo, first.results);
-      // Scripts whose files led to no usable map may have one that Node kept.
-      const install: { url: string; payload: unknown }[] = [];
-      const failed = new Map<string, string>();
-      for (const script of first.unmapped) {
-        const payload = nodeKeptPayload(script.url);
-        if (payload !== undefined) install.push({ url: script.url, payload });
-        else if (script.reason !== undefined) failed.set(script.url, script.reason);
-      }
-      if (install.length > 0) {
-        const urls = new Set(install.map((i) => i.url));
-        const again = todo.filter((f) => urls.has(f.url));
-        const second = await this.request({ id: 0, frames: again, install });
-        this.rememberAll(again, second.results);
-        for (const script of second.unmapped) if (script.reason !== undefined) failed.set(script.url, script.reason);
-      }
+      const failed = await this.mapOnWorker(todo);
       for (const [url, reason] of failed) this.note(url, reason);
     } catch (err) {
-      this.workerFailed = true;
-      try {
-        this.logger.debug(`source maps are read on the main thread: the map worker failed (${messageOf(err)})`);
-      } catch {
-        // A logger that throws must not break profiling.
-      }
-      void this.worker?.terminate();
-      this.worker = undefined;
+      this.workerFailedWith(err);
     }
+  }
+
+  /**
+   * Maps `todo` on the worker, from the scripts' files. Scripts whose files
+   * led to no usable map may have one Node kept: those are sent to the worker
+   * and their frames mapped again. Returns the scripts left with an unusable map.
+   */
+  private async mapOnWorker(todo: readonly GeneratedFrame[]): Promise<Map<string, string>> {
+    const first = await this.request(todo);
+    this.rememberAll(todo, first.results);
+    const install: { url: string; payload: unknown }[] = [];
+    const failed = new Map<string, string>();
+    for (const script of first.unmapped) {
+      const payload = nodeKeptPayload(script.url);
+      if (payload !== undefined) install.push({ url: script.url, payload });
+      else if (script.reason !== undefined) failed.set(script.url, script.reason);
+    }
+    if (install.length > 0) {
+      const urls = new Set(install.map((i) => i.url));
+      const again = todo.filter((f) => urls.has(f.url));
+      const second = await this.request(again, install);
+      this.rememberAll(again, second.results);
+      for (const script of second.unmapped) if (script.reason !== undefined) failed.set(script.url, script.reason);
+    }
+    return failed;
   }
 
   async close(): Promise<void> {
@@ -91,28 +103,47 @@ export class BackgroundFrameMapper implements WindowFrameMapper {
     if (worker !== undefined) await worker.terminate();
   }
 
-  /** Distinct frames with no answer yet, as plain objects for the worker. */
+  /**
+   * Distinct frames with no answer yet, as plain objects for the worker.
+   * Frames of scripts with no file (Node's internals) have nothing to load
+   * and are answered here rather than sent.
+   */
   private unanswered(frames: Iterable<GeneratedFrame>): GeneratedFrame[] {
     const todo: GeneratedFrame[] = [];
-    const seen = new Set<string>();
+    const asked = new AnswerTable();
     for (const f of frames) {
-      const key = keyOf(f);
-      if (this.answers.has(key) || seen.has(key)) continue;
-      seen.add(key);
-      todo.push({ name: f.name, url: f.url, line: f.line, column: f.column });
+      if (this.answers.get(f) !== undefined || asked.get(f) !== undefined) continue;
+      if (scriptFilePath(f.url) === null) {
+        this.answers.set(f, this.local.map(f));
+      } else {
+        asked.set(f, UNKNOWN);
+        todo.push({ name: f.name, url: f.url, line: f.line, column: f.column });
+      }
     }
     return todo;
   }
 
-  private request(request: MapRequest): Promise<MapReply> {
+  /** Maps `frames` on the worker; resolves with its answers, in order. */
+  private async request(
+    frames: readonly GeneratedFrame[],
+    install?: MapRequest['install'],
+  ): Promise<{ results: MappedFrame[]; unmapped: MapReply['unmapped'] }> {
     const worker = this.startedWorker();
     const id = this.nextId++;
-    return new Promise<MapReply>((resolve, reject) => {
+    const batch = packFrames(frames);
+    const request: MapRequest = { id, frames: batch, install };
+    const reply = await new Promise<MapReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Keep the process alive only while an answer is awaited.
       worker.ref();
-      worker.postMessage({ ...request, id });
+      try {
+        worker.postMessage(request, buffersOf(batch));
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     });
+    return { results: unpackMapped(reply.results), unmapped: reply.unmapped };
   }
 
   private startedWorker(): Worker {
@@ -120,7 +151,6 @@ export class BackgroundFrameMapper implements WindowFrameMapper {
     const setup: MapWorkerSetup = { root: this.root };
     // No inherited flags: a preload that starts profiling must not run again in here.
     const worker = new Worker(WORKER_FILE, { workerData: setup, execArgv: [] });
-    worker.unref();
     worker.on('message', (reply: MapReply) => {
       const p = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -134,17 +164,26 @@ export class BackgroundFrameMapper implements WindowFrameMapper {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`map worker exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
 
-  private rememberAll(frames: readonly GeneratedFrame[], results: readonly MappedFrame[]): void {
-    for (let i = 0; i < frames.length; i++) this.remember(keyOf(frames[i]), results[i]);
+  /** From now on every frame is mapped on the calling thread. */
+  private workerFailedWith(err: unknown): void {
+    this.workerFailed = true;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    try {
+      this.logger.debug(`source maps are read on the main thread: the map worker failed (${messageOf(err)})`);
+    } catch {
+      // A logger that throws must not break profiling.
+    }
   }
 
-  private remember(key: string, answer: MappedFrame): void {
-    if (this.answers.size >= MAX_REMEMBERED_FRAMES) this.answers.clear();
-    this.answers.set(key, answer);
+  private rememberAll(frames: readonly GeneratedFrame[], results: readonly MappedFrame[]): void {
+    for (let i = 0; i < frames.length; i++) this.answers.set(frames[i], results[i]);
   }
 
   /** One note per script, however many frames and threads ran into its map. */
@@ -159,10 +198,6 @@ export class BackgroundFrameMapper implements WindowFrameMapper {
       // A logger that throws must not break profiling.
     }
   }
-}
-
-function keyOf(f: GeneratedFrame): string {
-  return `${f.line}:${f.column}:${f.name}\0${f.url}`;
 }
 
 function messageOf(err: unknown): string {

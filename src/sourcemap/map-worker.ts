@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDiskMap } from './disk-map';
+import { buffersOf, packMapped, unpackFrames } from './frame-batch';
 import { scriptMapOf } from './script-map';
 import { scriptFilePath } from './script-path';
 import { SourceMapFrameMapper } from './source-map-frame-mapper';
@@ -28,6 +29,7 @@ const mapper = new SourceMapFrameMapper(
 parentPort?.on('message', (request: MapRequest) => {
   unmapped = [];
   for (const { url, payload } of request.install ?? []) mapper.use(url, scriptMapOf(payload, url));
-  const reply: MapReply = { id: request.id, results: request.frames.map((f) => mapper.map(f)), unmapped };
-  parentPort?.postMessage(reply);
+  const results = packMapped(unpackFrames(request.frames).map((f) => mapper.map(f)));
+  const reply: MapReply = { id: request.id, results, unmapped };
+  parentPort?.postMessage(reply, buffersOf(results));
 });

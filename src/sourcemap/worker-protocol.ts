@@ -1,4 +1,4 @@
-import type { GeneratedFrame, MappedFrame } from './types';
+import type { FrameBatch, MappedBatch } from './frame-batch';
 
 /** Given to the map worker when it starts. */
 export interface MapWorkerSetup {
@@ -8,7 +8,7 @@ export interface MapWorkerSetup {
 /** Main thread → map worker. */
 export interface MapRequest {
   readonly id: number;
-  readonly frames: readonly GeneratedFrame[];
+  readonly frames: FrameBatch;
   /** Maps Node kept on the main thread, for scripts whose files led to none. */
   readonly install?: readonly { readonly url: string; readonly payload: unknown }[];
 }
@@ -20,9 +20,9 @@ export interface UnmappedScript {
   readonly reason?: string;
 }
 
-/** Map worker → main thread: `results[i]` answers `frames[i]`. */
+/** Map worker → main thread: entry i of `results` answers frame i of the request. */
 export interface MapReply {
   readonly id: number;
-  readonly results: readonly MappedFrame[];
+  readonly results: MappedBatch;
   readonly unmapped: readonly UnmappedScript[];
 }
