@@ -9,19 +9,21 @@
 // process with the real sampler, and maps every distinct frame of each
 // window as a profiler does: `await mapper.prepare(frames)` (maps are read
 // and traced on the mapper's worker), then `mapper.map(frame)` for each.
-// Reported per window: the main thread's CPU time for all of that (what
-// the app loses), and the wall time until the window is mapped. The first
+// Reported per window: the main thread's CPU time in all of that (what the
+// app loses: prepare's blocking stretches, plus the map() calls), the
+// longest single stretch, and the wall time until the window is mapped. The first
 // window starts with nothing loaded (cold); later ones are warm. One more
 // row maps the bundle without prepare, everything on the main thread, for
 // comparison.
 //
-//   node bench/sourcemap-cost.js [--modules 40] [--functions 100] [--window-ms 10000] [--windows 4]
+//   node bench/sourcemap-cost.js [--modules 40] [--functions 100] [--window-ms 10000] [--windows 4] [--verbose]
 //
 // Needs a build: npx node-gyp rebuild && npx tsc -p .
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { performance } = require('node:perf_hooks');
 const { parseArgs } = require('node:util');
 
 const REPO = path.resolve(__dirname, '..');
@@ -34,6 +36,7 @@ function main() {
       'window-ms': { type: 'string', default: '10000' },
       windows: { type: 'string', default: '4' },
       child: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (values.child) {
@@ -63,7 +66,7 @@ function main() {
       if (r.status !== 0) throw new Error(`${layout.name} failed:\n${r.stdout}${r.stderr}`);
       rows.push({ layout: layout.name, maps: layout.maps, ...JSON.parse(r.stdout) });
     }
-    report(rows);
+    report(rows, values.verbose);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -152,30 +155,74 @@ async function child({ entry, root, windowMs, windows, prepare }) {
   const { createFrameMapper } = require(path.join(REPO, 'dist/sourcemap'));
   const native = loadNative();
   if (!native.ok) throw new Error(native.reason);
-  const cpuNow = () => native.binding.threadCpuNs();
+  const cpuNow = () => native.binding.threadCpuNs() / 1e6;
   const app = require(entry);
   const sampler = new ThreadSampler(native.binding);
   const notes = [];
   const mapper = createFrameMapper({ root, logger: { debug: (m) => notes.push(m) } });
   sampler.start();
+  // The probe's own noise: what it finds while nothing but the sampler runs.
+  const quiet = await mainThreadBlocks(() => new Promise((resolve) => setTimeout(resolve, 1000)), cpuNow);
+  const noiseMsPerS = sum(quiet.slice(1));
   const results = [];
+  const seen = new Set();
   for (let i = 0; i < windows; i++) {
     app.serve(windowMs);
     const w = sampler.collect();
     const frames = distinctFrames(w);
-    const cpu0 = cpuNow();
-    const t0 = process.hrtime.bigint();
-    if (prepare) await mapper.prepare(frames);
+    const fresh = frames.filter((f) => !seen.has(keyOf(f)));
+    for (const f of fresh) seen.add(keyOf(f));
+    const t0 = now();
+    const blocks = prepare ? await mainThreadBlocks(() => mapper.prepare(frames), cpuNow) : [];
+    const t1 = now();
+    const cpu1 = cpuNow();
     let mapped = 0;
     for (const f of frames) if (mapper.map(f).mapped) mapped++;
-    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    const cpuMs = (cpuNow() - cpu0) / 1e6;
-    results.push({ cpuMs, wallMs, frames: frames.length, mapped, samples: w.samples.node.length });
+    const mapMs = cpuNow() - cpu1;
+    const t2 = now();
+    results.push({
+      prepareMs: sum(blocks), longestMs: Math.max(0, ...blocks), mapMs, wallMs: t2 - t0,
+      frames: frames.length, fresh: fresh.length, mapped, samples: w.samples.node.length,
+    });
   }
   sampler.stop();
   await mapper.close();
-  process.stdout.write(JSON.stringify({ results, notes }));
+  process.stdout.write(JSON.stringify({ results, notes, noiseMsPerS }));
 }
+
+const now = () => performance.now();
+const sum = (list) => list.reduce((a, b) => a + b, 0);
+
+/** CPU used between two probe ticks beyond this is a stretch that held the app up. */
+const BLOCK_MS = 0.2;
+
+/**
+ * The main thread's CPU time in stretches that blocked it while `run()`
+ * and the promise it returns ran: the synchronous call itself, then every
+ * gap between ticks of a 1 ms probe timer in which the thread used more
+ * than BLOCK_MS of CPU. Thread CPU time, not wall time, so that a busy
+ * machine preempting the thread does not count; and not the event loop's
+ * utilization counter, which the sampler's signals make count nearly the
+ * whole wait as active.
+ */
+async function mainThreadBlocks(run, cpuNow) {
+  const start = cpuNow();
+  const promise = run();
+  const blocks = [cpuNow() - start];
+  let last = cpuNow();
+  const probe = setInterval(() => {
+    const t = cpuNow();
+    if (t - last > BLOCK_MS) blocks.push(t - last);
+    last = t;
+  }, 1);
+  await promise;
+  clearInterval(probe);
+  const t = cpuNow();
+  if (t - last > BLOCK_MS) blocks.push(t - last);
+  return blocks;
+}
+
+const keyOf = (f) => `${f.name}\0${f.url}\0${f.line}\0${f.column}`;
 
 /** The window's distinct (name, url, line, column) frames: what an encoder maps. */
 function distinctFrames(w) {
@@ -190,19 +237,34 @@ function distinctFrames(w) {
   return [...seen.values()];
 }
 
-function report(rows) {
+function report(rows, verbose) {
   console.log('');
-  console.log('| build | maps | frames/window (mapped) | main-thread CPU: cold | warm p50 | warm max | wall until mapped: cold | warm p50 |');
+  console.log('Main-thread CPU time per window = prepare (its blocking stretches) + map() of every frame.');
+  const noise = rows.map((r) => r.noiseMsPerS);
+  console.log(`The probe finds ${ms(Math.min(...noise))}–${ms(Math.max(...noise))} per second in an idle wait: ` +
+    'count that against prepare on a slow cold window.');
+  console.log('');
+  console.log('| build | maps | frames/window (mapped) | cold: total (longest stretch) | warm p50 | warm max | ' +
+    'wall until mapped: cold | warm p50 |');
   console.log('|---|---|---|---|---|---|---|---|');
+  const total = (r) => r.prepareMs + r.mapMs;
   for (const row of rows) {
     const [cold, ...warm] = row.results;
-    const cpu = warm.map((r) => r.cpuMs).sort((a, b) => a - b);
+    const busy = warm.map(total).sort((a, b) => a - b);
     const wall = warm.map((r) => r.wallMs).sort((a, b) => a - b);
     const mid = (list) => list[Math.floor((list.length - 1) / 2)];
     const frames = mid(row.results.map((r) => r.frames).sort((a, b) => a - b));
     const mapped = mid(row.results.map((r) => r.mapped).sort((a, b) => a - b));
-    console.log(`| ${row.layout} | ${row.maps} | ${frames} (${mapped}) | ${ms(cold.cpuMs)} | ${ms(mid(cpu))} | ` +
-      `${ms(cpu[cpu.length - 1])} | ${ms(cold.wallMs)} | ${ms(mid(wall))} |`);
+    const longest = Math.max(cold.longestMs, cold.mapMs);
+    console.log(`| ${row.layout} | ${row.maps} | ${frames} (${mapped}) | ${ms(total(cold))} (${ms(longest)}) | ` +
+      `${ms(mid(busy))} | ${ms(busy[busy.length - 1])} | ${ms(cold.wallMs)} | ${ms(mid(wall))} |`);
+    if (verbose) {
+      console.log(`  probe noise: ${ms(row.noiseMsPerS)} per second of waiting`);
+      for (const r of row.results) {
+        console.log(`  window: ${r.frames} frames, ${r.fresh} new; prepare ${ms(r.prepareMs)} ` +
+          `(longest ${ms(r.longestMs)}), map ${ms(r.mapMs)}; wall ${ms(r.wallMs)}`);
+      }
+    }
     for (const note of row.notes) console.log(`  note: ${note}`);
   }
 }

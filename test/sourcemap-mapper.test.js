@@ -187,3 +187,15 @@ test('a mapper nobody closes does not keep the process alive', () => {
   // The answer came before the exit: the worker kept the process up while it was owed one.
   assert.deepEqual(JSON.parse(r.stdout), SHIPPING);
 });
+
+test('a script with CRLF line endings', () => {
+  const out = compileTsc(root, 'out-crlf');
+  const script = path.join(out, 'shipping.js');
+  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace(/\n/g, '\r\n'));
+  const mapper = createFrameMapper({ root });
+  const frame = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  // Without the comment the map would still be found next to the script: name it elsewhere.
+  fs.renameSync(`${script}.map`, path.join(out, 'elsewhere.map'));
+  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('sourceMappingURL=shipping.js.map', 'sourceMappingURL=elsewhere.map'));
+  assert.deepEqual(mapper.map(frame), SHIPPING);
+});

@@ -5,7 +5,8 @@ const FIRST_TAIL_BYTES = 4096;
 /** An inline map can be large; a script's last line longer than this is not followed. */
 const MAX_TAIL_BYTES = 64 * 1024 * 1024;
 
-const COMMENT = /^[ \t]*(?:\/\/|\/\*)[#@][ \t]*sourceMappingURL=([^\s'"*]+)[ \t]*(?:\*\/)?[ \t]*$/gm;
+// The last such line wins; `\r` allows for CRLF files.
+const COMMENT = /^[ \t]*(?:\/\/|\/\*)[#@][ \t]*sourceMappingURL=([^\s'"*]+)[ \t]*(?:\*\/)?[ \t\r]*$/gm;
 const BASE64_ONLY = /^[A-Za-z0-9+/=]*$/;
 
 /**
