@@ -199,3 +199,32 @@ test('a script with CRLF line endings', () => {
   fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('sourceMappingURL=shipping.js.map', 'sourceMappingURL=elsewhere.map'));
   assert.deepEqual(mapper.map(frame), SHIPPING);
 });
+
+test('without its worker (spanprof bundled into an app), the mapper maps on the calling thread', (t) => {
+  const { spawnSync } = require('node:child_process');
+  const out = compileTsc(root, 'out-no-worker');
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  // A copy of the module with the worker's file missing.
+  const copy = fs.mkdtempSync(path.join(root, 'no-worker-'));
+  for (const f of fs.readdirSync(path.join(__dirname, '..', 'dist', 'sourcemap'))) {
+    if (f.endsWith('.js') && f !== 'map-worker.js') fs.copyFileSync(path.join(__dirname, '..', 'dist', 'sourcemap', f), path.join(copy, f));
+  }
+  const script = `
+    const { createFrameMapper } = require(${JSON.stringify(copy)});
+    const notes = [];
+    const mapper = createFrameMapper({ root: ${JSON.stringify(root)}, logger: { debug: (m) => notes.push(m) } });
+    (async () => {
+      await mapper.prepare([${JSON.stringify(frame)}]);
+      console.log(JSON.stringify({ answer: mapper.map(${JSON.stringify(frame)}), notes }));
+    })();
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const { answer, notes } = JSON.parse(r.stdout);
+  t.diagnostic(notes.join('\n'));
+  assert.deepEqual(answer, SHIPPING);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /map worker/);
+});

@@ -149,7 +149,8 @@ export class BackgroundFrameMapper implements WindowFrameMapper {
   private startedWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
     const setup: MapWorkerSetup = { root: this.root };
-    // No inherited flags: a preload that starts profiling must not run again in here.
+    // The app's flags (--inspect, --cpu-prof, ...) are not for this thread.
+    // Preloads named in NODE_OPTIONS still run in it, as in every worker.
     const worker = new Worker(WORKER_FILE, { workerData: setup, execArgv: [] });
     worker.on('message', (reply: MapReply) => {
       const p = this.pending.get(reply.id);
