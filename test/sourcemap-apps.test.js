@@ -1,0 +1,138 @@
+'use strict';
+// A TypeScript app built the ways users ship it, profiled with the real
+// sampler: the hot functions must come out under their .ts files, lines and
+// names.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { copyApp, compileTsc, bundle, profile, lineOf } = require('./fixtures/sourcemap-harness/build-app');
+
+const SHIPPING = {
+  name: 'computeShippingCost',
+  file: 'src/shipping.ts',
+  line: lineOf('src/shipping.ts', 'export function computeShippingCost('),
+};
+const INSURANCE = {
+  name: 'insurancePremium',
+  file: 'src/insurance.ts',
+  line: lineOf('src/insurance.ts', 'export const insurancePremium'),
+};
+const SERVE = { name: 'serve', file: 'src/server.ts', line: lineOf('src/server.ts', 'export function serve(') };
+
+const root = copyApp('spanprof-sourcemap-apps-');
+test.after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Frames of the app's own scripts (not the harness, not Node's). */
+function appFrames(report) {
+  return report.frames.filter((f) => f.generated.url.includes(path.basename(root)) && f.generated.url !== '');
+}
+
+/** Samples that ran in (or under) frames mapped exactly to `expected`. */
+function samplesOf(report, expected, kind = 'total') {
+  return report.frames
+    .filter((f) => f.mapped.mapped && f.mapped.name === expected.name && f.mapped.file === expected.file &&
+      f.mapped.line === expected.line)
+    .reduce((sum, f) => sum + f[kind], 0);
+}
+
+function assertMapped(t, report) {
+  const hot = appFrames(report).filter((f) => f.self > 0).sort((a, b) => b.self - a.self);
+  t.diagnostic(`${report.samples} samples; hottest app frames: ` +
+    hot.slice(0, 4).map((f) => `${f.generated.name}@${f.generated.line}:${f.generated.column} → ` +
+      `${f.mapped.name} ${f.mapped.file}:${f.mapped.line} (${f.self})`).join('; '));
+  const shipping = samplesOf(report, SHIPPING);
+  assert.ok(shipping >= report.samples * 0.3,
+    `only ${shipping} of ${report.samples} samples under ${SHIPPING.name} ${SHIPPING.file}:${SHIPPING.line}`);
+  assert.ok(samplesOf(report, SHIPPING, 'self') > 0);
+  assert.ok(samplesOf(report, INSURANCE, 'self') >= 5,
+    `${INSURANCE.name} ${INSURANCE.file}:${INSURANCE.line} has too few samples`);
+  assert.ok(samplesOf(report, SERVE) >= report.samples * 0.5, `${SERVE.name} does not hold the app's samples`);
+  // No app frame that ran is left at its generated location.
+  const unmapped = hot.filter((f) => !f.mapped.mapped || !f.mapped.file.endsWith('.ts'));
+  assert.deepEqual(unmapped.map((f) => f.generated), []);
+  assert.deepEqual(report.notes, []);
+}
+
+test('tsc output: per-file maps found through relative sourceMappingURL comments', (t) => {
+  const out = compileTsc(root);
+  assertMapped(t, profile({ entry: path.join(out, 'server.js'), root }));
+});
+
+test('esbuild bundle with an external map', (t) => {
+  const entry = bundle(root, 'dist-external/server.js', { sourcemap: true });
+  assertMapped(t, profile({ entry, root }));
+});
+
+test('esbuild bundle with an inline data: map', (t) => {
+  const entry = bundle(root, 'dist-inline/server.js', { sourcemap: 'inline' });
+  assert.ok(!fs.existsSync(`${entry}.map`));
+  assertMapped(t, profile({ entry, root }));
+});
+
+test('minified esbuild bundle: original names come from the map, not the short aliases', (t) => {
+  const entry = bundle(root, 'dist-min/server.js', { sourcemap: true, minify: true });
+  const report = profile({ entry, root });
+  assertMapped(t, report);
+  const aliases = appFrames(report).filter((f) => f.mapped.name === SHIPPING.name).map((f) => f.generated.name);
+  assert.ok(aliases.length > 0 && aliases.every((n) => n !== SHIPPING.name), `generated names: ${aliases}`);
+});
+
+test('ESM bundle: file:// script URLs', (t) => {
+  const entry = bundle(root, 'dist-esm/server.mjs', { sourcemap: true, format: 'esm' });
+  const report = profile({ entry, root });
+  assert.ok(appFrames(report).some((f) => f.generated.url.startsWith('file://')));
+  assertMapped(t, report);
+});
+
+test('a sourceMappingURL that is an absolute path to a map not named after the script', (t) => {
+  const entry = bundle(root, 'dist-abs/server.js', { sourcemap: 'external' });
+  const mapFile = path.join(root, 'dist-abs', 'server-map.json');
+  fs.renameSync(`${entry}.map`, mapFile);
+  fs.appendFileSync(entry, `//# sourceMappingURL=${mapFile}\n`);
+  assertMapped(t, profile({ entry, root }));
+});
+
+test('a map next to the script with no comment naming it', (t) => {
+  const entry = bundle(root, 'dist-hidden/server.js', { sourcemap: 'external' });
+  assert.doesNotMatch(fs.readFileSync(entry, 'utf8'), /sourceMappingURL/);
+  assertMapped(t, profile({ entry, root }));
+});
+
+test('--enable-source-maps: maps Node keeps are used, with the map files gone', (t) => {
+  const out = compileTsc(root, 'out-node-kept');
+  const maps = fs.readdirSync(out).filter((f) => f.endsWith('.map')).map((f) => path.join(out, f));
+  assert.ok(maps.length >= 3);
+  assertMapped(t, profile({
+    entry: path.join(out, 'server.js'), root, nodeFlags: ['--enable-source-maps'], deleteAfterLoad: maps,
+  }));
+});
+
+test('--enable-source-maps, mapped on the calling thread (no prepare)', (t) => {
+  const out = compileTsc(root, 'out-node-kept-local');
+  const maps = fs.readdirSync(out).filter((f) => f.endsWith('.map')).map((f) => path.join(out, f));
+  assertMapped(t, profile({
+    entry: path.join(out, 'server.js'), root, nodeFlags: ['--enable-source-maps'], deleteAfterLoad: maps,
+    prepare: false,
+  }));
+});
+
+test('tsc output mapped on the calling thread (no prepare)', (t) => {
+  const out = compileTsc(root, 'out-local');
+  assertMapped(t, profile({ entry: path.join(out, 'server.js'), root, prepare: false }));
+});
+
+test('--enable-source-maps with a minified bundle, map file gone', (t) => {
+  const entry = bundle(root, 'dist-min-node-kept/server.js', { sourcemap: true, minify: true });
+  assertMapped(t, profile({
+    entry, root, nodeFlags: ['--enable-source-maps'], deleteAfterLoad: [`${entry}.map`],
+  }));
+});
+
+test('control: without --enable-source-maps and with the map files gone, nothing maps', (t) => {
+  const entry = bundle(root, 'dist-control/server.js', { sourcemap: true });
+  const report = profile({ entry, root, deleteAfterLoad: [`${entry}.map`] });
+  t.diagnostic(report.notes.join('\n'));
+  assert.equal(samplesOf(report, SHIPPING), 0);
+  assert.equal(report.notes.length, 1);
+});

@@ -1,0 +1,230 @@
+'use strict';
+// The frame mapper on real tsc and esbuild output, with frames placed where
+// V8's profiler puts a function: at the start of its parameter list.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { createFrameMapper } = require('../dist/sourcemap');
+const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
+
+const root = copyApp('spanprof-sourcemap-mapper-');
+test.after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** The frame V8 reports for the function declared by `declaration` in the generated `file`. */
+function frameOf(file, name, declaration) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(declaration));
+  assert.ok(i >= 0, `${declaration} not in ${file}`);
+  const column = lines[i].indexOf('(', lines[i].indexOf(declaration)) + 1;
+  return { name, url: file, line: i + 1, column };
+}
+
+function recorder() {
+  const notes = [];
+  return { notes, logger: { debug: (msg) => notes.push(msg) } };
+}
+
+const SHIPPING = { name: 'computeShippingCost', file: 'src/shipping.ts', line: lineOf('src/shipping.ts', 'export function computeShippingCost('), mapped: true };
+const ZONE = { name: 'zoneFactor', file: 'src/shipping.ts', line: lineOf('src/shipping.ts', 'function zoneFactor('), mapped: true };
+
+test("a script's map is read once and kept", () => {
+  const out = compileTsc(root, 'out-cache');
+  const script = path.join(out, 'shipping.js');
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  assert.deepEqual(mapper.map(frameOf(script, 'computeShippingCost', 'function computeShippingCost(')), SHIPPING);
+  fs.rmSync(`${script}.map`);
+  assert.deepEqual(mapper.map(frameOf(script, 'zoneFactor', 'function zoneFactor(')), ZONE);
+  assert.deepEqual(notes, []);
+});
+
+test('a script whose map is missing is looked at once, and noted once', () => {
+  const out = compileTsc(root, 'out-missing');
+  const script = path.join(out, 'shipping.js');
+  fs.renameSync(`${script}.map`, `${script}.map.away`);
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  const frame = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  const generated = { name: frame.name, file: 'out-missing/shipping.js', line: frame.line, mapped: false };
+  assert.deepEqual(mapper.map(frame), generated);
+  assert.deepEqual(mapper.map(frame), generated);
+  fs.renameSync(`${script}.map.away`, `${script}.map`);
+  assert.deepEqual(mapper.map(frame), generated, 'the missing map was looked for again');
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /out-missing\/shipping\.js/);
+});
+
+test('disabled: generated locations, paths still shortened, nothing read', () => {
+  const out = compileTsc(root, 'out-disabled');
+  // With the map gone, a mapper that looked for it would note it.
+  fs.rmSync(path.join(out, 'shipping.js.map'));
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ enabled: false, root, logger });
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  assert.deepEqual(mapper.map(frame), { name: frame.name, file: 'out-disabled/shipping.js', line: frame.line, mapped: false });
+  assert.deepEqual(notes, []);
+});
+
+test('frames with no script file of their own pass through, without notes', () => {
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  const frames = [
+    { name: 'listOnTimeout', url: 'node:internal/timers', line: 512, column: 25 },
+    { name: '(garbage collector)', url: '', line: 0, column: 0 },
+    { name: 'evaluated', url: 'evalmachine.<anonymous>', line: 3, column: 10 },
+  ];
+  for (const f of frames) {
+    assert.deepEqual(mapper.map(f), { name: f.name, file: f.url, line: f.line, mapped: false });
+  }
+  assert.deepEqual(notes, []);
+});
+
+test('a position the map does not cover keeps its generated location, without a note', () => {
+  const out = compileTsc(root, 'out-uncovered');
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  // Line 1 of tsc's output is its "use strict", which maps to nothing.
+  const frame = { name: '', url: path.join(out, 'shipping.js'), line: 1, column: 1 };
+  assert.deepEqual(mapper.map(frame), { name: '', file: 'out-uncovered/shipping.js', line: 1, mapped: false });
+  assert.deepEqual(notes, []);
+});
+
+test('an inline map far longer than the tail first read is found', () => {
+  const big = copyApp('spanprof-sourcemap-big-');
+  try {
+    // Padding in a source ends up in the map's sourcesContent.
+    fs.appendFileSync(path.join(big, 'src', 'shipping.ts'), `/*\n${'shipping notes '.repeat(40_000)}\n*/\n`);
+    const entry = bundle(big, 'dist/server.js', { sourcemap: 'inline' });
+    const lastLine = fs.readFileSync(entry, 'utf8').trimEnd().split('\n').pop();
+    assert.ok(lastLine.length > 500_000, `inline map of ${lastLine.length} chars`);
+    const { notes, logger } = recorder();
+    const mapper = createFrameMapper({ root: big, logger });
+    assert.deepEqual(mapper.map(frameOf(entry, 'computeShippingCost', 'function computeShippingCost(')), SHIPPING);
+    assert.deepEqual(notes, []);
+  } finally {
+    fs.rmSync(big, { recursive: true, force: true });
+  }
+});
+
+test('a logger that throws does not break mapping', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'throwing-logger-'));
+  const script = path.join(dir, 'x.js');
+  fs.writeFileSync(script, 'function f(a) { return a; }\n//# sourceMappingURL=x.js.map\n');
+  fs.writeFileSync(`${script}.map`, '{');
+  const mapper = createFrameMapper({ root, logger: { debug: () => { throw new Error('logger down'); } } });
+  const frame = { name: 'f', url: script, line: 1, column: 11 };
+  assert.equal(mapper.map(frame).mapped, false);
+  assert.equal(mapper.map(frame).mapped, false);
+});
+
+test('the default root is the working directory', (t) => {
+  const out = compileTsc(root, 'out-cwd');
+  const before = process.cwd();
+  process.chdir(root);
+  t.after(() => process.chdir(before));
+  const mapper = createFrameMapper();
+  assert.deepEqual(mapper.map(frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(')), SHIPPING);
+  assert.equal(createFrameMapper({ enabled: false }).map({ name: 'f', url: path.join(out, 'server.js'), line: 3, column: 4 }).file,
+    'out-cwd/server.js');
+});
+
+test('prepare: maps are read off the calling thread, and map() answers from memory', async (t) => {
+  const out = compileTsc(root, 'out-prepare');
+  const script = path.join(out, 'shipping.js');
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  t.after(() => mapper.close());
+  const shipping = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  const zone = frameOf(script, 'zoneFactor', 'function zoneFactor(');
+  await mapper.prepare([shipping, zone, shipping]);
+  // Had map() to read the map itself, it would now find none.
+  fs.rmSync(`${script}.map`);
+  assert.deepEqual(mapper.map(shipping), SHIPPING);
+  assert.deepEqual(mapper.map(zone), ZONE);
+  assert.deepEqual(notes, []);
+});
+
+test('prepare: a missing map is noted once across windows and threads', async (t) => {
+  const out = compileTsc(root, 'out-prepare-missing');
+  const script = path.join(out, 'shipping.js');
+  fs.rmSync(`${script}.map`);
+  const { notes, logger } = recorder();
+  const mapper = createFrameMapper({ root, logger });
+  t.after(() => mapper.close());
+  const shipping = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  const zone = frameOf(script, 'zoneFactor', 'function zoneFactor(');
+  await mapper.prepare([shipping]);
+  await mapper.prepare([shipping, zone]);
+  // A frame of the same script never prepared: mapped on this thread.
+  const other = { ...zone, line: zone.line + 1 };
+  assert.equal(mapper.map(other).mapped, false);
+  assert.deepEqual(mapper.map(shipping), { name: shipping.name, file: 'out-prepare-missing/shipping.js', line: shipping.line, mapped: false });
+  assert.equal(notes.length, 1, notes.join('\n'));
+});
+
+test('after close, map() still answers, on the calling thread', async () => {
+  const out = compileTsc(root, 'out-closed');
+  const mapper = createFrameMapper({ root });
+  await mapper.close();
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  await mapper.prepare([frame]);
+  assert.deepEqual(mapper.map(frame), SHIPPING);
+});
+
+test('a mapper nobody closes does not keep the process alive', () => {
+  const { spawnSync } = require('node:child_process');
+  const out = compileTsc(root, 'out-exit');
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  const script = `
+    const { createFrameMapper } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'sourcemap'))});
+    const mapper = createFrameMapper({ root: ${JSON.stringify(root)} });
+    mapper.prepare([${JSON.stringify(frame)}]).then(() => console.log(JSON.stringify(mapper.map(${JSON.stringify(frame)}))));
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.signal, null, 'the process did not exit by itself');
+  assert.equal(r.status, 0, r.stderr);
+  // The answer came before the exit: the worker kept the process up while it was owed one.
+  assert.deepEqual(JSON.parse(r.stdout), SHIPPING);
+});
+
+test('a script with CRLF line endings', () => {
+  const out = compileTsc(root, 'out-crlf');
+  const script = path.join(out, 'shipping.js');
+  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace(/\n/g, '\r\n'));
+  const mapper = createFrameMapper({ root });
+  const frame = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
+  // Without the comment the map would still be found next to the script: name it elsewhere.
+  fs.renameSync(`${script}.map`, path.join(out, 'elsewhere.map'));
+  fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('sourceMappingURL=shipping.js.map', 'sourceMappingURL=elsewhere.map'));
+  assert.deepEqual(mapper.map(frame), SHIPPING);
+});
+
+test('without its worker (spanprof bundled into an app), the mapper maps on the calling thread', (t) => {
+  const { spawnSync } = require('node:child_process');
+  const out = compileTsc(root, 'out-no-worker');
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  // A copy of the module with the worker's file missing.
+  const copy = fs.mkdtempSync(path.join(root, 'no-worker-'));
+  for (const f of fs.readdirSync(path.join(__dirname, '..', 'dist', 'sourcemap'))) {
+    if (f.endsWith('.js') && f !== 'map-worker.js') fs.copyFileSync(path.join(__dirname, '..', 'dist', 'sourcemap', f), path.join(copy, f));
+  }
+  const script = `
+    const { createFrameMapper } = require(${JSON.stringify(copy)});
+    const notes = [];
+    const mapper = createFrameMapper({ root: ${JSON.stringify(root)}, logger: { debug: (m) => notes.push(m) } });
+    (async () => {
+      await mapper.prepare([${JSON.stringify(frame)}]);
+      console.log(JSON.stringify({ answer: mapper.map(${JSON.stringify(frame)}), notes }));
+    })();
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const { answer, notes } = JSON.parse(r.stdout);
+  t.diagnostic(notes.join('\n'));
+  assert.deepEqual(answer, SHIPPING);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /map worker/);
+});
