@@ -5,11 +5,15 @@
  * reported once and the app runs on unprofiled: a preload must never be the
  * reason a service does not start.
  */
+import { isMainThread } from 'node:worker_threads';
 import { start } from './api/start';
 import { installExitHooks } from './lifecycle/exit-hooks';
 import { DEFAULT_STOP_DEADLINE_MS } from './api/handle';
 
 function register(): void {
+  // A preload named in NODE_OPTIONS or execArgv runs in every worker thread
+  // too; the service is profiled from its main thread.
+  if (!isMainThread) return;
   let profiler;
   try {
     profiler = start();

@@ -41,7 +41,7 @@ test('defaults with an empty environment', () => {
   assert.equal(c.spanIdScope, 'root');
   assert.equal(c.spanNameScope, 'root');
   assert.equal(c.wall, false);
-  assert.equal(c.sourceMaps, false);
+  assert.equal(c.sourceMaps, true);
   assert.equal(c.logLevel, 'warn');
   assert.deepEqual(c.tags, {});
   assert.equal(c.pyroscope, undefined);

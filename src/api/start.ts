@@ -11,6 +11,7 @@ import { spanRegistry } from '../otel/span-registry';
 import type { EncodedWindow } from '../pprof/encoded-window';
 import { ExportingSink } from '../profiler/exporting-sink';
 import { SpanProfiler } from '../profiler/span-profiler';
+import { createFrameMapper } from '../sourcemap/create-frame-mapper';
 import { DEFAULT_STOP_DEADLINE_MS, disabledHandle, type Spanprof } from './handle';
 import { warnOnce } from './warn-once';
 
@@ -53,7 +54,8 @@ export function start(options: StartOptions = {}): Spanprof {
     spanIdScope: config.spanIdScope,
     spanNameScope: config.spanNameScope,
   });
-  const sink = new ExportingSink({ exporter, logger, wall: config.wall, onEncoded: onWindow });
+  const frames = createFrameMapper({ enabled: config.sourceMaps, logger });
+  const sink = new ExportingSink({ exporter, logger, wall: config.wall, frames, onEncoded: onWindow });
   const profiler = new SpanProfiler(native.binding, {
     windowMs: windowMs ?? config.windowMs,
     labels: slots,

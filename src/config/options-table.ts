@@ -182,9 +182,12 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
   {
     option: 'sourceMaps',
     env: ['SPANPROF_SOURCE_MAPS'],
-    default: 'false',
+    default: 'true',
     accepted: BOOLEAN_ACCEPTED,
-    description: 'Map generated code back to its sources with source maps before encoding.',
+    description:
+      'Show TypeScript and bundled code as the user wrote it: frames are mapped through source maps ' +
+      '(next to the script, inline, or kept by --enable-source-maps) on a worker thread before encoding. ' +
+      'Paths are shown relative to the working directory either way.',
   },
   {
     option: 'logLevel',

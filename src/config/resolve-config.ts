@@ -105,7 +105,7 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
     spanIdScope: enumSetting(src, 'spanIdScope', 'SPANPROF_SPAN_ID_SCOPE', LABEL_SCOPES, DEFAULTS.spanIdScope),
     spanNameScope: enumSetting(src, 'spanNameScope', 'SPANPROF_SPAN_NAME_SCOPE', LABEL_SCOPES, DEFAULTS.spanNameScope),
     wall: boolSetting(src, 'wall', 'SPANPROF_WALL', false),
-    sourceMaps: boolSetting(src, 'sourceMaps', 'SPANPROF_SOURCE_MAPS', false),
+    sourceMaps: boolSetting(src, 'sourceMaps', 'SPANPROF_SOURCE_MAPS', true),
     logLevel: enumSetting(src, 'logLevel', 'SPANPROF_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
     tags,
     ...(pyroscope ? { pyroscope } : {}),

@@ -1,5 +1,6 @@
 import type { Profile } from 'pprof-format';
 import { NodeKind } from '../native/types';
+import type { FrameMapper } from '../sourcemap/types';
 import type { ProfileWindow, SpanLabels } from '../profile/window';
 import {
   SPAN_ID_LABEL,
@@ -27,6 +28,11 @@ const TRACE_ID_FORMAT = /^[0-9a-f]{32}$/;
 export interface BuildOptions {
   /** Also build the wall-clock profile. */
   readonly wall: boolean;
+  /**
+   * Where each JavaScript function is in the code the user wrote (source
+   * maps, short paths). Without one, frames keep V8's generated locations.
+   */
+  readonly frames?: FrameMapper;
 }
 
 export interface WindowProfiles {
@@ -67,7 +73,7 @@ export function buildProfiles(window: ProfileWindow, options: BuildOptions): Win
   const nodes = raw.nodes;
   const nodeCount = nodes.parent.length;
   const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
-  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i);
+  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i, options.frames);
 
   const timeNanos = window.startEpochNs;
   const durationNanos =
@@ -180,7 +186,7 @@ class StackedProfile {
   }
 }
 
-function nodeFunction(window: ProfileWindow, node: number): NodeFunction | undefined {
+function nodeFunction(window: ProfileWindow, node: number, frames: FrameMapper | undefined): NodeFunction | undefined {
   const { nodes, strings } = window.raw;
   switch (nodes.kind[node] as NodeKind) {
     case NodeKind.Root:
@@ -194,12 +200,17 @@ function nodeFunction(window: ProfileWindow, node: number): NodeFunction | undef
     default: {
       const name = strings[nodes.name[node]] ?? '';
       const url = strings[nodes.url[node]] ?? '';
-      const startLine = Math.max(0, nodes.line[node]);
-      return {
-        name: functionDisplayName(name, url, startLine, nodes.column[node]),
-        fileName: url,
-        startLine,
-      };
+      const line = Math.max(0, nodes.line[node]);
+      const column = nodes.column[node];
+      if (frames && url !== '') {
+        const mapped = frames.map({ name, url, line, column });
+        return {
+          name: functionDisplayName(mapped.name, mapped.file, mapped.line, mapped.mapped ? 0 : column),
+          fileName: mapped.file,
+          startLine: mapped.line,
+        };
+      }
+      return { name: functionDisplayName(name, url, line, column), fileName: url, startLine: line };
     }
   }
 }

@@ -2,6 +2,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Profile } from 'pprof-format';
 import type { ProfileWindow } from '../profile/window';
+import { NodeKind } from '../native/types';
+import type { GeneratedFrame, WindowFrameMapper } from '../sourcemap/types';
 import { buildProfiles } from './build-profiles';
 import { SERIES_NAME, type EncodedProfile, type EncodedWindow, type ProfileKind } from './encoded-window';
 
@@ -10,6 +12,8 @@ const gzipAsync = promisify(gzip);
 export interface EncodeOptions {
   /** Also encode the wall-clock profile. Default false. */
   readonly wall?: boolean;
+  /** Source maps and short paths for JavaScript frames; prepared before building. */
+  readonly frames?: WindowFrameMapper;
 }
 
 /**
@@ -22,7 +26,8 @@ export async function encodeWindow(
   window: ProfileWindow,
   options: EncodeOptions = {},
 ): Promise<EncodedWindow> {
-  const built = buildProfiles(window, { wall: options.wall === true });
+  if (options.frames) await options.frames.prepare(generatedFrames(window));
+  const built = buildProfiles(window, { wall: options.wall === true, frames: options.frames });
   const profiles: EncodedProfile[] = [await encodeProfile('cpu', built.cpu)];
   if (built.wall) profiles.push(await encodeProfile('wall', built.wall));
   return {
@@ -36,4 +41,15 @@ export async function encodeWindow(
 async function encodeProfile(kind: ProfileKind, profile: Profile): Promise<EncodedProfile> {
   const bytes = await profile.encodeAsync();
   return { kind, seriesName: SERIES_NAME[kind], gzip: await gzipAsync(bytes) };
+}
+
+/** The window's distinct JavaScript functions, as V8 reported them. */
+function* generatedFrames(window: ProfileWindow): Iterable<GeneratedFrame> {
+  const { nodes, strings } = window.raw;
+  for (let i = 0; i < nodes.parent.length; i++) {
+    if (nodes.kind[i] !== NodeKind.Js) continue;
+    const url = strings[nodes.url[i]] ?? '';
+    if (url === '') continue;
+    yield { name: strings[nodes.name[i]] ?? '', url, line: nodes.line[i], column: nodes.column[i] };
+  }
 }

@@ -3,12 +3,15 @@ import type { EncodedWindow } from '../pprof/encoded-window';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../export/logger';
 import type { ProfileWindow } from '../profile/window';
+import type { WindowFrameMapper } from '../sourcemap/types';
 import type { WindowSink } from './ports';
 
 export interface ExportingSinkOptions {
   readonly exporter: ProfileExporter;
   readonly logger: Logger;
   readonly wall: boolean;
+  /** Source maps and short paths; closed on shutdown. */
+  readonly frames?: WindowFrameMapper;
   /** Sees every encoded window before the exporter does (the CLI's summary uses it). */
   readonly onEncoded?: (window: EncodedWindow) => void;
 }
@@ -19,16 +22,22 @@ export interface ExportingSinkStats {
   readonly encodeFailures: number;
 }
 
-/** Encodes each closed window as pprof and queues it on the exporter. */
+/**
+ * Encodes each closed window as pprof and queues it on the exporter. Windows
+ * are encoded one after another, so they reach the exporter in order even
+ * when one waits for its source maps.
+ */
 export class ExportingSink implements WindowSink {
   private readonly inFlight = new Set<Promise<void>>();
+  private last: Promise<void> = Promise.resolve();
   private encoded = 0;
   private encodeFailures = 0;
 
   constructor(private readonly options: ExportingSinkOptions) {}
 
   consume(window: ProfileWindow): void {
-    const job = encodeWindow(window, { wall: this.options.wall }).then(
+    const encodeOptions = { wall: this.options.wall, frames: this.options.frames };
+    const job = this.last.then(() => encodeWindow(window, encodeOptions)).then(
       (encoded) => {
         this.encoded++;
         this.options.onEncoded?.(encoded);
@@ -39,6 +48,7 @@ export class ExportingSink implements WindowSink {
         this.options.logger.error(`could not encode a profile window: ${String(err)}`);
       },
     );
+    this.last = job;
     this.inFlight.add(job);
     void job.finally(() => this.inFlight.delete(job));
   }
@@ -53,6 +63,7 @@ export class ExportingSink implements WindowSink {
     const started = Date.now();
     await withDeadline(Promise.all(this.inFlight), deadlineMs);
     await this.options.exporter.shutdown(Math.max(0, deadlineMs - (Date.now() - started)));
+    await this.options.frames?.close();
   }
 
   stats(): ExportingSinkStats {
