@@ -100,7 +100,8 @@ test('npm pack: every prebuild, dist/ and types, the sources to rebuild, nothing
   for (const m of modules) {
     assert.ok(entries.includes(m.replace(/\.js$/, '.d.ts')), `${m} has no .d.ts`);
     const source = path.join(root, 'src', m.slice('dist/'.length).replace(/\.js$/, '.ts'));
-    assert.ok(fs.existsSync(source), `${m} is stale build output: no ${path.relative(root, source)}`);
+    assert.ok(fs.existsSync(source),
+      `${m} is stale build output (no ${path.relative(root, source)}): rm -rf dist && npm run build:ts`);
   }
   // Building from source stays possible.
   assert.ok(entries.includes('binding.gyp') && entries.some((e) => /^native\/.*\.cc$/.test(e)));
