@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { binding, spin, spinCpu, stackOf } = require('./support/native');
+const { binding, spinCpu, stackOf } = require('./support/native');
 const { SpanProfiler } = require('../dist/profiler/span-profiler');
 
 /** A sink that keeps windows, to look at what the profiler hands on. */
@@ -39,9 +39,9 @@ test('windows close on the timer, with labels captured and counters kept', async
   const before = BigInt(Date.now()) * 1_000_000n;
   p.start();
   p.slotView[0] = 7;
-  spin(300);
+  spinCpu(300);
   p.slotView[0] = 9; // a slot the source does not know
-  spin(300);
+  spinCpu(300);
   p.slotView[0] = 0;
   await new Promise((r) => setTimeout(r, 250));
   await p.stop(1000);
