@@ -35,7 +35,11 @@ test('a 2 s busy loop yields about 100 samples a second', (t) => {
     `(runs: ${runs.map((r) => `${r.rate.toFixed(1)} Hz/${(r.cpuShare * 100).toFixed(0)}%`).join(', ')}), ` +
     `match ${(matchRate * 100).toFixed(2)}% (${w.stats.unmatchedSamples} unmatched samples, ` +
     `${w.stats.unmatchedTicks} unmatched ticks)`);
-  assert.ok(rate >= 85 && rate <= 105, `rate ${rate} Hz outside 85..105`);
+  // 85..105 Hz for a thread that has its core. When the machine kept the
+  // thread off the CPU in every run, the floor scales with the share it got:
+  // a sample needs the thread to run.
+  const floor = 85 * Math.min(1, best.cpuShare / 0.9);
+  assert.ok(rate >= floor && rate <= 105, `rate ${rate} Hz outside ${floor.toFixed(1)}..105`);
   assert.ok(matchRate >= 0.97, `match rate ${matchRate}`);
   const gaps = [];
   for (let i = 1; i < samples.length; i++) gaps.push(samples[i].timeUs - samples[i - 1].timeUs);
