@@ -155,3 +155,30 @@ test('random environments configure exactly, or fail naming the variable', () =>
   // Both outcomes must actually happen for the property to mean anything.
   assert.ok(configured > 50 && refused > 50, `configured ${configured}, refused ${refused}`);
 });
+
+test('each variable alone: accepted exactly when the table accepts it, else refused by name', () => {
+  const oneVar = fc.constantFrom(...Object.keys(VARS)).chain((name) => VARS[name][0].map((value) => [name, value]));
+  fc.assert(
+    fc.property(oneVar, ([name, raw]) => {
+      // Upload settings are read with a server address only.
+      const env = { PYROSCOPE_SERVER_ADDRESS: 'http://127.0.0.1:4040', SPANPROF_OUTPUT_DIR: '/nonexistent/x', [name]: raw };
+      const [, oracle, read] = VARS[name];
+      const expected = blank(raw) ? { ok: true } : oracle(raw);
+      let config;
+      try {
+        config = resolveConfig({}, env);
+      } catch (err) {
+        assertNamedError(err, env);
+        assert.equal(err.setting, name, err.message);
+        assert.ok(!expected.ok, `${name}=${JSON.stringify(raw)} refused: ${err.message}`);
+        return;
+      }
+      assert.ok(expected.ok, `${name}=${JSON.stringify(raw)} was accepted silently`);
+      if (expected.value === undefined) return;
+      const got = read(config);
+      if (typeof expected.value === 'number') assert.ok(Math.abs(got - expected.value) < 1e-3, `${name}: ${got} vs ${expected.value}`);
+      else assert.equal(got, expected.value, name);
+    }),
+    { numRuns: 3000 },
+  );
+});
