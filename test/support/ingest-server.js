@@ -122,6 +122,7 @@ async function readBody(req) {
 /**
  * Starts the server. Options:
  *   tls: { key, cert }            serve https
+ *   port: number                  listen there (default: any free port)
  *   requireAuthorization: string  exact Authorization header, else 401
  *   requireTenant: string         exact X-Scope-OrgID, else 401
  *   respond(req, server)          return {status, body?, headers?} to answer
@@ -255,7 +256,7 @@ async function startIngestServer(options = {}) {
     });
   };
   const httpServer = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
-  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = httpServer.address();
   const server = {
     get uploads() {
