@@ -147,6 +147,8 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     stats.Set("translateNs", static_cast<double>(w.translate_ns));
     stats.Set("recovered", w.recovered);
     stats.Set("recoveries", sampler_->recoveries());
+    stats.Set("rechained", w.rechained);
+    stats.Set("rechains", sampler_->rechains());
 
     Napi::Object out = Napi::Object::New(env);
     out.Set("startUs", static_cast<double>(w.start_us));

@@ -39,6 +39,7 @@ struct TranslatedWindow {
   int64_t rotate_ns = 0;           // start-next + stop-previous
   int64_t translate_ns = 0;
   bool recovered = false;          // V8's processor was stuck and restarted
+  bool rechained = false;          // our handler had been bypassed; put back
 };
 
 class ProfileTranslator {

@@ -1,5 +1,8 @@
 #include "sampler.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "clock.h"
 
 namespace spanprof {
@@ -8,6 +11,13 @@ namespace {
 // A window with no V8 sample while the thread burned this much CPU means
 // V8's event processor stopped delivering samples.
 constexpr int64_t kStuckCpuNs = 200 * 1000 * 1000;
+
+// V8 samples after our last tick, spread over at least this many sampling
+// intervals, that prove V8's handler runs while ours does not. A sample
+// taken without a signal (profile start, deoptimization) comes alone or in a
+// burst, never spread over intervals like this.
+constexpr int kBypassedMinSamples = 3;
+constexpr int kBypassedMinIntervals = 2;
 
 }  // namespace
 
@@ -49,6 +59,7 @@ std::string Sampler::Start() {
   // V8's handler is installed now that its sampler runs; chain in front.
   translator_.Reset(ThreadCpuNs(), MonotonicNs());
   window_cpu_start_ns_ = ThreadCpuNs();
+  last_tick_ns_ = MonotonicNs();
   SetThreadTickState(&tick_state_);
   chained_ = AcquireSignalChain();
   tick_state_.active.store(chained_, std::memory_order_relaxed);
@@ -72,13 +83,22 @@ void Sampler::Collect(TranslatedWindow* out) {
   out->rotate_ns = MonotonicNs() - t0;
   current_ = next;
 
-  ring_.Drain([this](const TickRecord& r) { translator_.AddTick(r); });
+  ring_.Drain([this](const TickRecord& r) {
+    translator_.AddTick(r);
+    if (r.after_ns > last_tick_ns_) last_tick_ns_ = r.after_ns;
+  });
   const int64_t cpu_now = ThreadCpuNs();
   const int64_t window_cpu = cpu_now - window_cpu_start_ns_;
   window_cpu_start_ns_ = cpu_now;
   if (profile != nullptr) {
     translator_.Translate(profile, t0, out);
     const bool stuck = profile->GetSamplesCount() <= 1 && window_cpu > kStuckCpuNs;
+    // Another SIGPROF user (a second profiler reinstalling its handler)
+    // took our place in the chain: V8 still samples, we see nothing.
+    if (Bypassed(profile) && RechainIfBypassed()) {
+      ++rechains_;
+      out->rechained = true;
+    }
     profile->Delete();
     if (stuck || !next_started) {
       Restart();
@@ -88,6 +108,26 @@ void Sampler::Collect(TranslatedWindow* out) {
     Restart();
     out->recovered = true;
   }
+}
+
+// True when V8 kept sampling by signal after our handler last ran: then no
+// handler in the chain calls ours any more.
+bool Sampler::Bypassed(const v8::CpuProfile* profile) const {
+  // V8 stamps a sample inside its handler, so a sample that went through ours
+  // is stamped no later than our `after` time, as V8 rounds it (µs + 1).
+  const int64_t since_us = last_tick_ns_ / 1000 + 1;
+  int after = 0;
+  int64_t first = INT64_MAX;
+  int64_t last = INT64_MIN;
+  for (int i = 0; i < profile->GetSamplesCount(); ++i) {
+    const int64_t ts = profile->GetSampleTimestamp(i);
+    if (ts <= since_us) continue;
+    ++after;
+    first = std::min(first, ts);
+    last = std::max(last, ts);
+  }
+  return after >= kBypassedMinSamples &&
+         last - first >= static_cast<int64_t>(kBypassedMinIntervals) * interval_us_;
 }
 
 // Full stop and start on a fresh profiler: the recovery for a stuck V8

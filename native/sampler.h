@@ -32,10 +32,12 @@ class Sampler {
   void Stop();
   bool running() const { return running_; }
   uint32_t recoveries() const { return recoveries_; }
+  uint32_t rechains() const { return rechains_; }
 
  private:
   bool StartProfile(int title_index);
   void Restart();
+  bool Bypassed(const v8::CpuProfile* profile) const;
 
   v8::Isolate* const isolate_;
   const int interval_us_;
@@ -51,7 +53,10 @@ class Sampler {
   bool running_ = false;
   bool chained_ = false;
   uint32_t recoveries_ = 0;
+  uint32_t rechains_ = 0;
   int64_t window_cpu_start_ns_ = 0;
+  // Monotonic time of the newest tick of ours (or of the start).
+  int64_t last_tick_ns_ = 0;
 };
 
 }  // namespace spanprof

@@ -19,6 +19,10 @@ namespace {
 #endif
 
 thread_local ThreadTickState* t_state SPANPROF_TLS_MODEL = nullptr;
+// Set while this thread runs our handler. A handler that calls ours while we
+// are calling it would recurse until the stack overflows; the second entry
+// returns at once instead.
+thread_local bool t_in_handler SPANPROF_TLS_MODEL = false;
 
 std::mutex g_mutex;        // guards the fields below, never taken in the handler
 int g_users = 0;           // samplers that want the chain
@@ -46,11 +50,14 @@ void Forward(int sig, siginfo_t* info, void* ucontext) {
 // Only async-signal-safe work here: TLS read, atomics, clock_gettime, the
 // call into V8's handler, and a ring write. errno is saved and restored.
 void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
+  if (t_in_handler) return;
+  t_in_handler = true;
   const int saved_errno = errno;
   ThreadTickState* state = t_state;
   if (state == nullptr || !state->active.load(std::memory_order_relaxed)) {
     Forward(sig, info, ucontext);
     errno = saved_errno;
+    t_in_handler = false;
     return;
   }
   TickRecord record;
@@ -65,6 +72,7 @@ void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
     __atomic_fetch_add(&state->shared[kDroppedIndex], 1, __ATOMIC_RELAXED);
   }
   errno = saved_errno;
+  t_in_handler = false;
 }
 
 bool IsOurs(const struct sigaction& action) {
@@ -112,6 +120,27 @@ void ReleaseSignalChain() {
   }
   // Otherwise another handler chained in front of ours and forwards to us;
   // removing ours would cut V8 off from it. Ours stays as a pass-through.
+}
+
+bool RechainIfBypassed() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (g_users == 0) return false;
+  struct sigaction current;
+  if (sigaction(SIGPROF, nullptr, &current) != 0 || IsOurs(current)) return false;
+  if (!(current.sa_flags & SA_SIGINFO) &&
+      (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) {
+    return false;  // no profiler's handler to chain to
+  }
+  // Nobody calls ours now (the caller saw V8 sample while we got no tick), so
+  // g_next can change without the handler seeing it mid-call.
+  g_next = current;
+  struct sigaction ours = {};
+  ours.sa_sigaction = OnSigprof;
+  ours.sa_flags = SA_SIGINFO | SA_RESTART | (current.sa_flags & SA_ONSTACK);
+  ours.sa_mask = current.sa_mask;
+  if (sigaction(SIGPROF, &ours, nullptr) != 0) return false;
+  g_installed = true;
+  return true;
 }
 
 void SetThreadTickState(ThreadTickState* state) {

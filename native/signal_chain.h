@@ -35,6 +35,13 @@ bool AcquireSignalChain();
 // and forwards, so that handler's chain keeps working).
 void ReleaseSignalChain();
 
+// Puts our handler back in front of the current one, after another SIGPROF
+// user installed its own in place of ours without calling ours (seen as
+// V8 samples with no tick of ours). Only call on that evidence: were the
+// current handler still calling ours, chaining in front of it would make a
+// loop. Returns true when it re-installed ours.
+bool RechainIfBypassed();
+
 // Publishes (or clears, with nullptr) this thread's state to the handler.
 void SetThreadTickState(ThreadTickState* state);
 

@@ -15,7 +15,7 @@ function findTests(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'fixtures' && entry.name !== 'support') out.push(...findTests(full));
+      if (!['fixtures', 'support', 'node_modules'].includes(entry.name)) out.push(...findTests(full));
     } else if (entry.name.endsWith('.test.js')) {
       out.push(full);
     }

@@ -13,4 +13,9 @@ export SPANPROF_ADDON="$addon"
 export LD_PRELOAD="$libasan"
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1:allow_user_segv_handler=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-node scripts/run-tests.js sampler-
+# The sampler tests, then spanprof beside other profilers (their child
+# processes inherit this environment, so they load the sanitized addon too;
+# the Datadog cases need scripts/install-coexist.sh, else they skip) and the
+# hostile-input tests (deep stacks, 1 MB names, odd strings through the
+# translator).
+node scripts/run-tests.js sampler- reliability-coexist reliability-hostile

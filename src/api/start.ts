@@ -61,6 +61,14 @@ export function start(options: StartOptions = {}): Spanprof {
     labels: slots,
     sink,
     onError: (err) => logger.error(`a profile window was lost: ${String(err)}`),
+    onRechain: (total) => {
+      const message =
+        'another SIGPROF user (a second CPU profiler) had replaced spanprof\'s signal handler; ' +
+        `spanprof chained itself in front again (${total} time(s) so far). Samples taken meanwhile ` +
+        'are counted as unmatched, not labelled.';
+      if (total === 1) logger.warn(message);
+      else logger.debug(message);
+    },
   });
   const tracker = new ContextTracker({ slots });
   profiler.start();

@@ -51,7 +51,7 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
     option: 'serviceName',
     env: ['OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'PYROSCOPE_APPLICATION_NAME'],
     default: DEFAULTS.serviceName,
-    accepted: 'a non-empty name of up to 2048 characters; OTEL_RESOURCE_ATTRIBUTES gives it as service.name=...',
+    accepted: 'a non-empty name of up to 2048 bytes of UTF-8; OTEL_RESOURCE_ATTRIBUTES gives it as service.name=...',
     description:
       "The `service_name` label. It must match the traces' service.name for Tempo to find a span's profile, so the OpenTelemetry names come first.",
   },

@@ -3,7 +3,7 @@ import { DEFAULTS } from './options-table';
 import { parseKeyValueList } from './parse-values';
 import type { SettingSources } from './setting-sources';
 
-/** Pyroscope's default bound on label values. */
+/** Pyroscope's default bound on label values, in UTF-8 bytes. */
 export const MAX_LABEL_VALUE = 2048;
 
 /**
@@ -23,8 +23,8 @@ export function serviceName(src: SettingSources, warnings: string[]): { name: st
   const found = candidates.find(([value]) => value !== undefined);
   const [raw, from] = found ?? [DEFAULTS.serviceName, 'default'];
   const name = (raw ?? '').trim();
-  if (name.length === 0 || name.length > MAX_LABEL_VALUE) {
-    throw new ConfigError(from, `the service name must have 1 to ${MAX_LABEL_VALUE} characters`);
+  if (name.length === 0 || Buffer.byteLength(name, 'utf8') > MAX_LABEL_VALUE) {
+    throw new ConfigError(from, `the service name must have 1 to ${MAX_LABEL_VALUE} characters, counted in UTF-8 bytes`);
   }
   const pyroscopeName = src.envValue('PYROSCOPE_APPLICATION_NAME')?.trim();
   if (pyroscopeName !== undefined && from !== 'PYROSCOPE_APPLICATION_NAME' && pyroscopeName !== name) {

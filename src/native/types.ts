@@ -68,6 +68,14 @@ export interface RawWindowStats {
   readonly recovered: boolean;
   /** Restarts since the sampler was created. */
   readonly recoveries: number;
+  /**
+   * Another SIGPROF user had put its handler in place of ours (V8 sampled,
+   * we saw no tick), and ours was chained in front again. This window's
+   * samples up to then are in `unmatchedSamples`.
+   */
+  readonly rechained: boolean;
+  /** Such re-chains since the sampler was created. */
+  readonly rechains: number;
 }
 
 export interface RawWindow {

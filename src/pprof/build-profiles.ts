@@ -19,8 +19,17 @@ import { ProfileBuilder, type LabelPairs } from './profile-builder';
 /** V8's sampling interval: the period every profile states. */
 export const SAMPLING_PERIOD_NS = 10_000_000;
 
-/** Pyroscope refuses label values longer than this by default. */
+/**
+ * Pyroscope refuses label values longer than this by default, counted in
+ * UTF-8 bytes; one value too long refuses the whole window.
+ */
 export const MAX_LABEL_VALUE_LENGTH = 2048;
+
+/** UTF-8 bytes of `s`, lone surrogates as the 3 bytes of U+FFFD they are encoded as. */
+function utf8Length(s: string): number {
+  // A UTF-16 unit is at least one byte: past the bound, no need to count.
+  return s.length > MAX_LABEL_VALUE_LENGTH ? s.length : Buffer.byteLength(s, 'utf8');
+}
 
 const SPAN_ID_FORMAT = /^[0-9a-f]{16}$/;
 const TRACE_ID_FORMAT = /^[0-9a-f]{32}$/;
@@ -265,7 +274,7 @@ class SlotLabels {
     }
     if (labels.spanName !== undefined) {
       const name = labels.spanName;
-      if (name.length > 0 && name.length <= MAX_LABEL_VALUE_LENGTH) pairs.push([SPAN_NAME_LABEL, name]);
+      if (name.length > 0 && utf8Length(name) <= MAX_LABEL_VALUE_LENGTH) pairs.push([SPAN_NAME_LABEL, name]);
       else this.invalid++;
     }
     return { spanId, pairs };

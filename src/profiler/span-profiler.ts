@@ -14,6 +14,11 @@ export interface SpanProfilerOptions {
   readonly sink: WindowSink;
   /** Called when a window could not be built; the profiler keeps running. */
   readonly onError?: (err: unknown) => void;
+  /**
+   * Called when another SIGPROF user had cut spanprof's handler out of the
+   * chain and it was put back; `total` counts such events so far.
+   */
+  readonly onRechain?: (total: number) => void;
 }
 
 export interface SpanProfilerStats {
@@ -25,6 +30,8 @@ export interface SpanProfilerStats {
   readonly unmatchedTicks: number;
   readonly unlabelledSamples: number;
   readonly recoveries: number;
+  /** Times another SIGPROF user had bypassed spanprof's handler and it was chained again. */
+  readonly rechains: number;
   /** Main-thread time per window: collect, label capture and hand-off. */
   readonly pause: PauseSummary;
 }
@@ -50,6 +57,7 @@ export class SpanProfiler {
     unmatchedTicks: 0,
     unlabelledSamples: 0,
     recoveries: 0,
+    rechains: 0,
   };
 
   constructor(
@@ -138,5 +146,8 @@ export class SpanProfiler {
     t.unmatchedTicks += w.counters.unmatchedTicks;
     t.unlabelledSamples += w.counters.unlabelledSlots;
     t.recoveries = w.raw.stats.recoveries;
+    // Older binaries do not report it.
+    t.rechains = w.raw.stats.rechains ?? 0;
+    if (w.raw.stats.rechained) this.options.onRechain?.(t.rechains);
   }
 }

@@ -15,6 +15,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Pyroscope's default bound on a label value, in bytes (Go's len of the string). */
 const MAX_LABEL_VALUE = 2048;
 
 class UploadError extends Error {}
@@ -65,7 +66,7 @@ function checkProfile(bytes) {
       const value = str(label.str);
       if (key === 'span_id') check(SPAN_ID.test(value), `span_id ${JSON.stringify(value)} is not 16 lowercase hex`);
       if (key === 'trace_id') check(TRACE_ID.test(value), `trace_id ${JSON.stringify(value)} is not 32 lowercase hex`);
-      check(value.length <= MAX_LABEL_VALUE, `label ${key} longer than ${MAX_LABEL_VALUE}`);
+      check(Buffer.byteLength(value) <= MAX_LABEL_VALUE, `label ${key} longer than ${MAX_LABEL_VALUE} bytes`);
     }
   }
   return profile;
@@ -86,7 +87,7 @@ function checkLabels(labels, profile) {
     check(!seen.has(name), `duplicate label ${name}`);
     seen.add(name);
     check(typeof value === 'string' && value.length > 0, `label ${name} has no value`);
-    check(value.length <= MAX_LABEL_VALUE, `label ${name} longer than ${MAX_LABEL_VALUE}`);
+    check(Buffer.byteLength(value) <= MAX_LABEL_VALUE, `label ${name} longer than ${MAX_LABEL_VALUE} bytes`);
   }
   const get = (n) => labels.find((l) => l.name === n)?.value;
   check(get('__name__') !== undefined, 'series has no __name__ label');
@@ -121,6 +122,7 @@ async function readBody(req) {
 /**
  * Starts the server. Options:
  *   tls: { key, cert }            serve https
+ *   port: number                  listen there (default: any free port)
  *   requireAuthorization: string  exact Authorization header, else 401
  *   requireTenant: string         exact X-Scope-OrgID, else 401
  *   respond(req, server)          return {status, body?, headers?} to answer
@@ -254,7 +256,7 @@ async function startIngestServer(options = {}) {
     });
   };
   const httpServer = options.tls ? https.createServer(options.tls, listener) : http.createServer(listener);
-  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = httpServer.address();
   const server = {
     get uploads() {
