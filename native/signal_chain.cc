@@ -79,6 +79,23 @@ bool IsOurs(const struct sigaction& action) {
   return (action.sa_flags & SA_SIGINFO) && action.sa_sigaction == OnSigprof;
 }
 
+// Puts ours in front of `current`, which it will forward to. Under g_mutex.
+// False, touching nothing, when `current` is no handler to chain to.
+bool InstallInFrontOf(const struct sigaction& current) {
+  if (!(current.sa_flags & SA_SIGINFO) &&
+      (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) {
+    return false;
+  }
+  g_next = current;
+  struct sigaction ours = {};
+  ours.sa_sigaction = OnSigprof;
+  ours.sa_flags = SA_SIGINFO | SA_RESTART | (current.sa_flags & SA_ONSTACK);
+  ours.sa_mask = current.sa_mask;
+  if (sigaction(SIGPROF, &ours, nullptr) != 0) return false;
+  g_installed = true;
+  return true;
+}
+
 }  // namespace
 
 bool AcquireSignalChain() {
@@ -91,17 +108,8 @@ bool AcquireSignalChain() {
       // released; forwarding to ourselves is refused in Forward().
       g_installed = true;
     } else {
-      if (!(current.sa_flags & SA_SIGINFO) &&
-          (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) {
-        return false;  // V8's sampler did not install its handler
-      }
-      g_next = current;
-      struct sigaction ours = {};
-      ours.sa_sigaction = OnSigprof;
-      ours.sa_flags = SA_SIGINFO | SA_RESTART | (current.sa_flags & SA_ONSTACK);
-      ours.sa_mask = current.sa_mask;
-      if (sigaction(SIGPROF, &ours, nullptr) != 0) return false;
-      g_installed = true;
+      // False when V8's sampler did not install its handler.
+      if (!InstallInFrontOf(current)) return false;
     }
   }
   ++g_users;
@@ -127,20 +135,9 @@ bool RechainIfBypassed() {
   if (g_users == 0) return false;
   struct sigaction current;
   if (sigaction(SIGPROF, nullptr, &current) != 0 || IsOurs(current)) return false;
-  if (!(current.sa_flags & SA_SIGINFO) &&
-      (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) {
-    return false;  // no profiler's handler to chain to
-  }
   // Nobody calls ours now (the caller saw V8 sample while we got no tick), so
   // g_next can change without the handler seeing it mid-call.
-  g_next = current;
-  struct sigaction ours = {};
-  ours.sa_sigaction = OnSigprof;
-  ours.sa_flags = SA_SIGINFO | SA_RESTART | (current.sa_flags & SA_ONSTACK);
-  ours.sa_mask = current.sa_mask;
-  if (sigaction(SIGPROF, &ours, nullptr) != 0) return false;
-  g_installed = true;
-  return true;
+  return InstallInFrontOf(current);
 }
 
 void SetThreadTickState(ThreadTickState* state) {
