@@ -1,0 +1,47 @@
+'use strict';
+// How long and how often each part of the suite runs. `full` is the suite of
+// record (about 20–25 minutes on a 2-core machine); `quick` keeps the same
+// shape at a fraction of the cost (about 3 minutes), for CI.
+const { CONFIGS } = require('../profilers');
+
+const FULL = {
+  mode: 'full',
+  // ~5 s of work (1100 batches of ~4.7 ms) with windows every 4 s: one
+  // window closes inside the measured work, so its cost is counted about
+  // twice as often as with the default 10 s windows.
+  cpu: { rounds: 5, batches: 1100, window: 4000, configs: CONFIGS },
+  http: { rounds: 4, warmup: 1.5, duration: 10, window: 10_000, concurrency: 32, configs: CONFIGS },
+  'async-heavy': { rounds: 4, warmup: 1.5, duration: 10, window: 10_000, concurrency: 32, configs: CONFIGS },
+  scaling: {
+    rounds: 2,
+    warmup: 1,
+    duration: 4,
+    window: 2000,
+    configs: ['none', 'spanprof', 'datadog'],
+    points: { spans: [1, 100, 10_000], depth: [10, 100, 1000], functions: [1000, 10_000, 100_000] },
+  },
+  // 10 ms windows; @datadog/pprof rotates far slower than that, so it stops
+  // at the time limit with fewer rotations.
+  rotations: { rotations: 3000, window: 10, timeout: 75, configs: ['none', 'spanprof', 'spanprof-no-export', 'datadog'] },
+  // bench/context-tracking.js: CPU per await with and without span tracking.
+  context: { runs: 6 },
+};
+
+const QUICK = {
+  mode: 'quick',
+  cpu: { rounds: 2, batches: 300, window: 1000, configs: CONFIGS },
+  http: { rounds: 2, warmup: 0.5, duration: 3, window: 1000, concurrency: 32, configs: CONFIGS },
+  'async-heavy': { rounds: 1, warmup: 0.5, duration: 3, window: 1000, concurrency: 32, configs: CONFIGS },
+  scaling: {
+    rounds: 1,
+    warmup: 0.5,
+    duration: 2,
+    window: 1000,
+    configs: ['none', 'spanprof'],
+    points: { spans: [10_000], depth: [1000], functions: [100_000] },
+  },
+  rotations: { rotations: 300, window: 10, timeout: 30, configs: ['none', 'spanprof', 'spanprof-no-export'] },
+  context: { runs: 2 },
+};
+
+module.exports = { FULL, QUICK };

@@ -1,0 +1,231 @@
+'use strict';
+// Markdown tables from one or more summaries (one per Node version), side by
+// side: each row is a configuration on one Node.
+const { LABELS } = require('../profilers');
+const { evaluate } = require('./targets');
+
+const nodeOf = (s) => s.meta.node.split('.')[0].slice(1);
+
+function num(x, digits = 1) {
+  if (x == null || !Number.isFinite(x)) return '—';
+  return x.toFixed(digits);
+}
+
+function signed(x, digits = 1) {
+  if (x == null || !Number.isFinite(x)) return '—';
+  const v = x.toFixed(digits);
+  return x > 0 ? `+${v}` : v.replace('-', '−');
+}
+
+/** "median (min … max)" of a spread. */
+function range(s, f, suffix = '') {
+  if (!s) return '—';
+  if (s.n === 1) return `${f(s.median)}${suffix}`;
+  return `${f(s.median)}${suffix} (${f(s.min)} … ${f(s.max)})`;
+}
+
+const kib = (b) => (b == null || !Number.isFinite(b) ? '—' : (b / 1024).toFixed(1));
+const ratio = (x) => `${num(x, 2)}×`;
+const pauses = (w) => (w ? `${num(w.pauseP50Ms, 2)} / ${num(w.pauseMaxMs, 1)}` : '—');
+const cpuPauses = (w) => (w && Number.isFinite(w.pauseCpuP50Ms) ? `${num(w.pauseCpuP50Ms, 2)} / ${num(w.pauseCpuMaxMs, 1)}` : '—');
+
+function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Rows of a part for every summary, configuration by configuration. */
+function rowsOf(summaries, part, cells) {
+  const configs = [...new Set(summaries.flatMap((s) => Object.keys(s[part] ?? {})))];
+  const rows = [];
+  for (const c of configs) {
+    for (const s of summaries) {
+      const r = s[part]?.[c];
+      if (r) rows.push([LABELS[c] ?? c, nodeOf(s), ...cells(r, c, s)]);
+    }
+  }
+  return rows;
+}
+
+function cpuSection(summaries) {
+  const p = summaries[0].meta.plan.cpu;
+  return [
+    `### cpu: fixed work through a five-level call tree (${p.batches} batches of spans), windows every ${p.window / 1000} s`,
+    '',
+    'Process CPU time (all threads) and wall time of the same fixed work, against the baseline of the same round.',
+    '',
+    table(
+      ['configuration', 'Node', 'CPU overhead %', 'wall overhead %', 'peak RSS Δ MiB', 'pause p50 / max ms', 'pause CPU p50 / max ms', 'gz KiB / window'],
+      rowsOf(summaries, 'cpu', (r, c) =>
+        c === 'none'
+          ? ['baseline', 'baseline', '0', '—', '—', '—']
+          : [range(r.cpuOverheadPct, signed), range(r.wallOverheadPct, signed), range(r.rssOverMiB, signed), pauses(r.windows), cpuPauses(r.windows), kib(r.windows?.gzBytes)],
+      ),
+    ),
+  ].join('\n');
+}
+
+function httpSection(summaries, part, what) {
+  const p = summaries[0].meta.plan[part];
+  return [
+    `### ${part}: ${what}`,
+    '',
+    `Concurrency ${p.concurrency} from a separate client process, ${p.duration} s measured after ${p.warmup} s of warm-up, windows every ${p.window / 1000} s. ` +
+      'CPU per request is the server process\'s CPU time (all threads) over the requests it served.',
+    '',
+    table(
+      ['configuration', 'Node', 'throughput loss %', 'p50 latency', 'p99 latency', 'CPU / request %', 'peak RSS Δ MiB', 'pause p50 / max ms', 'pause CPU p50 / max ms', 'gz KiB / window', 'encoded after ms'],
+      rowsOf(summaries, part, (r, c) =>
+        c === 'none'
+          ? ['baseline', '1×', '1×', 'baseline', '0', '—', '—', '—', '—']
+          : [
+              range(r.throughputLossPct, signed),
+              range(r.p50Ratio, ratio),
+              range(r.p99Ratio, ratio),
+              range(r.cpuPerRequestPct, signed),
+              range(r.rssOverMiB, signed),
+              pauses(r.windows),
+              cpuPauses(r.windows),
+              kib(r.windows?.gzBytes),
+              num(r.windows?.encodeMs, 0),
+            ],
+      ),
+    ),
+  ].join('\n');
+}
+
+function targetsSection(summaries) {
+  const evaluated = summaries.map((s) => evaluate(s));
+  const rows = evaluated[0].map((row, i) => [
+    row.name + (row.note ? ` (${row.note})` : ''),
+    ...evaluated.map((e) => {
+      const r = e[i];
+      const v = r.value == null ? '' : `${num(r.value, 2)}${r.unit ?? ''}: `;
+      return `${v}${r.verdict}`;
+    }),
+  ]);
+  return ['### Targets (spanprof with span labels)', '', table(['target', ...summaries.map((s) => `Node ${nodeOf(s)}`)], rows)].join('\n');
+}
+
+function scalingSection(summaries) {
+  const sc = summaries[0].meta.plan.scaling;
+  const out = [
+    '### Scaling',
+    '',
+    `Each point: CPU per unit of work against the baseline at the same point and round, ${sc.duration} s measured, windows every ${sc.window / 1000} s. ` +
+      '`spans`: that many spans live at once, each looping over ~7 µs units; `depth`: each unit recurses that deep; ' +
+      '`functions`: that many distinct compiled functions, 200 called per unit.',
+  ];
+  const axes = [...new Set(summaries.flatMap((s) => Object.keys(s.scaling ?? {})))];
+  for (const axis of axes) {
+    const rows = [];
+    const ns = [...new Set(summaries.flatMap((s) => Object.keys(s.scaling?.[axis] ?? {})))].sort((a, b) => a - b);
+    for (const n of ns) {
+      for (const c of sc.configs.filter((x) => x !== 'none')) {
+        for (const s of summaries) {
+          const r = s.scaling?.[axis]?.[n]?.[c];
+          if (!r) continue;
+          rows.push([Number(n).toLocaleString('en-US'), LABELS[c], nodeOf(s), range(r.overheadPct, signed), pauses(r.windows), cpuPauses(r.windows), kib(r.windows?.gzBytes), range(r.rssOverMiB, signed)]);
+        }
+      }
+    }
+    out.push('', `#### ${axis}`, '', table([axis, 'configuration', 'Node', 'CPU overhead %', 'pause p50 / max ms', 'pause CPU p50 / max ms', 'gz KiB / window', 'peak RSS Δ MiB'], rows));
+  }
+  return out.join('\n');
+}
+
+function rotationsSection(summaries) {
+  const p = summaries[0].meta.plan.rotations;
+  return [
+    `### RSS over ${p.rotations.toLocaleString('en-US')} window rotations (${p.window} ms windows)`,
+    '',
+    'Light load of spans doing CPU work, a new function compiled every 500 units. The baseline runs as long as ' +
+      `${p.rotations} windows of ${p.window} ms would take and samples RSS on the same clock.`,
+    '',
+    table(
+      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'end vs baseline MiB', 'pause p50 / max ms'],
+      rowsOf(summaries, 'rotations', (r, c) => [
+        String(r.rotations),
+        num(r.seconds, 0),
+        num(r.rssFirstMiB),
+        num(r.rssAt1000MiB),
+        num(r.rssLastMiB),
+        signed(r.growthPer1000MiB, 2),
+        c === 'none' ? 'baseline' : signed(r.rssOverBaselineMiB),
+        c === 'none' ? '—' : pauses(r.windows),
+      ]),
+    ),
+  ].join('\n');
+}
+
+function contextSection(summaries) {
+  const rows = [];
+  for (const s of summaries) {
+    const c = s.context;
+    if (!c) continue;
+    for (const [mech, r] of Object.entries(c.configs)) {
+      rows.push([nodeOf(s), mech === 'off' ? 'no tracking' : mech, num(r.nsPerAwait, 0), mech === 'off' ? 'baseline' : `+${num(r.addedNs, 0)}`, ratio(r.ratio), r.runs.map((v) => v.toFixed(0)).join(' ')]);
+    }
+  }
+  return [
+    '### Context tracking per await (bench/context-tracking.js)',
+    '',
+    'CPU time per `await` inside a span, concurrent requests each doing thousands of awaits, with spanprof\'s tracker off or on ' +
+      '(async_hooks, or V8 promise hooks where AsyncLocalStorage runs on AsyncContextFrame). Median of runs, each the median of its rounds.',
+    '',
+    table(['Node', 'tracker', 'CPU ns / await', 'added ns', 'ratio', 'runs'], rows),
+  ].join('\n');
+}
+
+function noiseSection(summaries) {
+  const pctRange = (x) => (x == null ? '—' : `${num(x, 1)}%`);
+  return [
+    '### Noise',
+    '',
+    'How far the baseline itself moved between rounds ((max − min) / median), and the load average around the run: ' +
+      'the machine is shared, so differences smaller than these ranges are not resolved.',
+    '',
+    table(
+      ['Node', 'mode', 'minutes', 'cpu: baseline CPU', 'http: throughput', 'http: CPU / request', 'async-heavy: throughput', 'async-heavy: CPU / request', 'load average start → end'],
+      summaries.map((s) => [
+        nodeOf(s),
+        s.meta.mode,
+        num(s.meta.seconds / 60, 1),
+        pctRange(s.noise.cpuBaselineRangePct),
+        pctRange(s.noise.httpThroughputRangePct),
+        pctRange(s.noise.httpCpuPerRequestRangePct),
+        pctRange(s.noise.asyncThroughputRangePct),
+        pctRange(s.noise.asyncCpuPerRequestRangePct),
+        `${num(s.meta.loadAverageAtStart[0])} → ${num(s.meta.loadAverageAtEnd[0])}`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+function renderResults(summaries) {
+  if (summaries.length === 0) return 'No benchmark results yet: run `node bench/run.js`.\n';
+  const m = summaries[0].meta;
+  const parts = [
+    `Measured on ${m.cpus} × ${m.cpuModel}, Node ${summaries.map((s) => s.meta.node).join(' and ')}, ` +
+      `${summaries.map((s) => s.meta.startedAt.slice(0, 10)).filter((d, i, a) => a.indexOf(d) === i).join(', ')}. ` +
+      'Each figure is the median over rounds, with the range in brackets; every ratio is against the baseline (no profiler) of the same round. ' +
+      'Pause = main-thread time of one window\'s collection, as wall time and as process CPU time over the same stretch ' +
+      '(spanprof: the span its own `stats().profiler.pause` covers: collect, label capture, profile build and hand-off to the encoder, ' +
+      'whose protobuf encoding then yields to the event loop and gzips on the thread pool; peers: their stop/collect call and whatever ' +
+      'serialisation they do synchronously). The first window of each process, closed during warm-up, is left out. ' +
+      '"Encoded after" = wall time from the window\'s end to its gzip bytes being ready.',
+    targetsSection(summaries),
+  ];
+  if (summaries.some((s) => s.cpu)) parts.push(cpuSection(summaries));
+  if (summaries.some((s) => s.http)) parts.push(httpSection(summaries, 'http', 'node:http, one span per request, ~0.5 ms of CPU over four slices'));
+  if (summaries.some((s) => s['async-heavy'])) parts.push(httpSection(summaries, 'async-heavy', 'one span per request, 600 awaits, 10 timers and 10 immediates, ~0.5 ms of CPU'));
+  if (summaries.some((s) => s.scaling)) parts.push(scalingSection(summaries));
+  if (summaries.some((s) => s.rotations)) parts.push(rotationsSection(summaries));
+  if (summaries.some((s) => s.context)) parts.push(contextSection(summaries));
+  parts.push(noiseSection(summaries));
+  const failures = summaries.flatMap((s) => s.failures.map((f) => `Node ${nodeOf(s)}: ${f.config} round ${f.round}: ${f.error}`));
+  if (failures.length) parts.push(['### Failed trials', '', ...failures.map((f) => `- ${f}`)].join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}
+
+module.exports = { renderResults };

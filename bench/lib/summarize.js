@@ -1,0 +1,143 @@
+'use strict';
+// Turns raw trials into the figures the report shows. Every ratio is taken
+// against the baseline (no profiler) of the same round, then summarised as a
+// median and a range over the rounds.
+const { median, spread } = require('./stats');
+
+/** Trials of a round that succeeded, by configuration. */
+function byRound(trials) {
+  const rounds = new Map();
+  for (const t of trials) {
+    if (!t.result) continue;
+    if (!rounds.has(t.round)) rounds.set(t.round, new Map());
+    rounds.get(t.round).set(t.config, t.result);
+  }
+  return [...rounds.values()];
+}
+
+/** For each configuration: per-round values of `metric(result, baseline)`. */
+function perConfig(trials, configs, metrics) {
+  const rounds = byRound(trials);
+  const out = {};
+  for (const config of configs) {
+    const values = Object.fromEntries(Object.keys(metrics).map((k) => [k, []]));
+    const results = [];
+    for (const round of rounds) {
+      const r = round.get(config);
+      const base = round.get('none');
+      if (!r || !base) continue;
+      results.push(r);
+      for (const [k, f] of Object.entries(metrics)) values[k].push(f(r, base));
+    }
+    if (results.length === 0) continue;
+    out[config] = {
+      rounds: results.length,
+      ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, spread(v)])),
+      windows: poolWindows(results.map((r) => r.windows ?? r.server?.windows)),
+    };
+  }
+  return out;
+}
+
+/** Per-window costs over all runs: the median run p50, the worst max. */
+function poolWindows(list) {
+  const runs = list.filter((w) => w && w.count > 0);
+  if (runs.length === 0) return null;
+  const pick = (k) => runs.map((w) => w[k]).filter(Number.isFinite);
+  const out = {
+    count: runs.reduce((a, w) => a + w.count, 0),
+    pauseP50Ms: median(pick('pauseP50Ms')),
+    pauseMaxMs: Math.max(...pick('pauseMaxMs')),
+    pauseCpuP50Ms: median(pick('pauseCpuP50Ms')),
+    pauseCpuMaxMs: Math.max(...pick('pauseCpuMaxMs')),
+    gzBytes: median(pick('gzBytes')),
+    encodeMs: median(pick('encodeMs')),
+  };
+  if (runs.some((w) => 'heapPauseMaxMs' in w)) {
+    out.heapPauseMaxMs = Math.max(...pick('heapPauseMaxMs'));
+    out.heapGzBytes = median(pick('heapGzBytes'));
+  }
+  return out;
+}
+
+const pct = (a, b) => (a / b - 1) * 100;
+
+function summarizeCpu(trials, configs) {
+  return perConfig(trials, configs, {
+    cpuOverheadPct: (r, b) => pct(r.cpuMs, b.cpuMs),
+    wallOverheadPct: (r, b) => pct(r.wallMs, b.wallMs),
+    rssOverMiB: (r, b) => r.rssMiB - b.rssMiB,
+    cpuMs: (r) => r.cpuMs,
+  });
+}
+
+function summarizeHttp(trials, configs) {
+  return perConfig(trials, configs, {
+    throughputLossPct: (r, b) => (1 - r.throughput / b.throughput) * 100,
+    p50Ratio: (r, b) => r.p50Ms / b.p50Ms,
+    p99Ratio: (r, b) => r.p99Ms / b.p99Ms,
+    cpuPerRequestPct: (r, b) => pct(r.cpuUsPerRequest, b.cpuUsPerRequest),
+    rssOverMiB: (r, b) => r.server.rssMiB - b.server.rssMiB,
+    cpuUsPerRequest: (r) => r.cpuUsPerRequest,
+    throughput: (r) => r.throughput,
+    errors: (r) => r.errors,
+  });
+}
+
+function summarizeScaling(trials, configs, points) {
+  const out = {};
+  for (const [axis, ns] of Object.entries(points)) {
+    out[axis] = {};
+    for (const n of ns) {
+      const here = trials.filter((t) => t.axis === axis && t.n === n);
+      out[axis][n] = perConfig(here, configs, {
+        overheadPct: (r, b) => pct(r.cpuNsPerUnit, b.cpuNsPerUnit),
+        rssOverMiB: (r, b) => r.rssMiB - b.rssMiB,
+      });
+    }
+  }
+  return out;
+}
+
+/** RSS along the rotations: early, late, peak, and the growth between. */
+function summarizeRotations(trials) {
+  const out = {};
+  for (const t of trials) {
+    if (!t.result || t.result.series.length === 0) continue;
+    const s = t.result.series;
+    const at = (r) => (s.find((p) => p.rotations >= r) ?? s[s.length - 1]);
+    const early = at(Math.min(1000, s[s.length - 1].rotations));
+    const last = s[s.length - 1];
+    const spanK = (last.rotations - early.rotations) / 1000;
+    out[t.config] = {
+      rotations: last.rotations,
+      seconds: last.seconds,
+      rssFirstMiB: s[0].rssMiB,
+      rssAt1000MiB: early.rssMiB,
+      rssLastMiB: last.rssMiB,
+      rssPeakMiB: Math.max(...s.map((p) => p.rssMiB)),
+      growthPer1000MiB: spanK > 0 ? (last.rssMiB - early.rssMiB) / spanK : null,
+      windows: t.result.windows,
+      series: s.map((p) => [p.rotations, Math.round(p.rssMiB * 10) / 10]),
+    };
+  }
+  const base = out.none;
+  if (base) {
+    for (const c of Object.values(out)) c.rssOverBaselineMiB = c.rssLastMiB - base.rssLastMiB;
+  }
+  return out;
+}
+
+/** How much the baseline itself moved between rounds: the noise floor. */
+function noise(summary) {
+  const rel = (s) => (s ? ((s.max - s.min) / s.median) * 100 : null);
+  return {
+    cpuBaselineRangePct: rel(summary.cpu?.none?.cpuMs),
+    httpThroughputRangePct: rel(summary.http?.none?.throughput),
+    httpCpuPerRequestRangePct: rel(summary.http?.none?.cpuUsPerRequest),
+    asyncThroughputRangePct: rel(summary['async-heavy']?.none?.throughput),
+    asyncCpuPerRequestRangePct: rel(summary['async-heavy']?.none?.cpuUsPerRequest),
+  };
+}
+
+module.exports = { summarizeCpu, summarizeHttp, summarizeScaling, summarizeRotations, noise };

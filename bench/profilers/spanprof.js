@@ -1,0 +1,26 @@
+'use strict';
+// spanprof's default setup: the span processor labels spans, start() samples
+// with span labels and writes windows to a local directory.
+const { dist } = require('../lib/paths');
+const spanprof = require(dist);
+const { WindowLog } = require('./window-log');
+const { timeWindows, onEncoded, withOwnPause } = require('./spanprof-windows');
+
+module.exports = {
+  create({ windowMs, outputDir }) {
+    const log = new WindowLog();
+    timeWindows(log);
+    let handle;
+    return {
+      spanProcessors: [new spanprof.ProfilingSpanProcessor()],
+      start() {
+        handle = spanprof.start({ serviceName: 'bench', outputDir, windowMs, logLevel: 'error', onWindow: onEncoded(log) });
+        if (!handle.enabled) throw new Error('spanprof did not start (no addon for this Node?)');
+      },
+      rotateNow: () => handle.flush(),
+      resetWindows: () => log.reset(),
+      windows: () => withOwnPause(log.summary(), handle.stats().profiler.pause),
+      stop: () => handle.stop(),
+    };
+  },
+};

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+'use strict';
+// Refreshes the README's benchmark section from bench/results/summary-node*.json:
+//
+//   node bench/readme.js
+//
+// Everything between the markers is replaced; the markers are added at the
+// end of the README when it has none.
+const fs = require('node:fs');
+const path = require('node:path');
+const { renderResults } = require('./lib/report');
+const { loadSummaries } = require('./lib/summaries');
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+const readme = path.join(__dirname, '..', 'README.md');
+
+const summaries = loadSummaries();
+if (summaries.length === 0) {
+  console.error('no bench/results/summary-node*.json: run `node bench/run.js` first');
+  process.exit(1);
+}
+const section = [
+  START,
+  '## Overhead benchmarks',
+  '',
+  'spanprof beside `@datadog/pprof` (time profiler with contexts), `@pyroscope/nodejs` and the `node:inspector` profiler, ' +
+    'all at 100 Hz. Method, configurations and commands: [bench/README.md](bench/README.md). ' +
+    'Reproduce with `npm ci --prefix bench && node bench/run.js` (about 25 minutes on 2 cores; `--quick` takes about 3).',
+  '',
+  renderResults(summaries).replace(/^### /gm, '#### ').trimEnd(),
+  END,
+].join('\n');
+
+let text = fs.readFileSync(readme, 'utf8');
+const a = text.indexOf(START);
+const b = text.indexOf(END);
+if (a >= 0 && b > a) {
+  text = text.slice(0, a) + section + text.slice(b + END.length);
+} else {
+  text = `${text.trimEnd()}\n\n${section}\n`;
+}
+fs.writeFileSync(readme, text);
+console.log(`README.md: benchmark section from ${summaries.map((s) => s.meta.node).join(', ')}`);

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+'use strict';
+// The overhead benchmark suite: spanprof beside the other Node profilers.
+//
+//   node bench/run.js [--quick] [--only cpu,http,async-heavy,scaling,rotations,context]
+//   node scripts/with-node.js 24 -- node bench/run.js      (the same on Node 24)
+//
+// Installs nothing: run `npm ci` at the root and in bench/ and build the
+// package first. Every configuration runs in fresh processes, round after
+// round, in an order that rotates each round (A B C, B C A, ...), and every
+// ratio is taken against the same round's baseline. Writes
+//   bench/results/raw-node<major>-<mode>-<time>.json  every trial (git-ignored)
+//   bench/results/summary-node<major>.json            the figures (full mode)
+//   bench/results/RESULTS.md                          tables of all summaries
+// A quick run writes quick-node<major>.json and quick.md instead, and a run
+// of some parts (--only) partial-node<major>.json and partial.md, so neither
+// replaces the suite of record.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { ensureAddon } = require('./lib/addon');
+const { startIngestSink } = require('./lib/ingest-sink');
+const { FULL, QUICK } = require('./lib/plan');
+const { cpuTrial, httpTrial, scalingTrial, rotationsTrial } = require('./lib/trials');
+const { runJson } = require('./lib/child');
+const S = require('./lib/summarize');
+const { renderResults } = require('./lib/report');
+const { loadSummaries } = require('./lib/summaries');
+
+const argv = process.argv.slice(2);
+const plan = argv.includes('--quick') ? QUICK : FULL;
+const onlyAt = argv.indexOf('--only');
+const PARTS = ['cpu', 'http', 'async-heavy', 'scaling', 'rotations', 'context'];
+const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : PARTS;
+for (const p of only) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
+
+const resultsDir = path.join(__dirname, 'results');
+const repoRoot = path.resolve(__dirname, '..');
+const started = Date.now();
+const log = (msg) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+/** `configs` rotated by `round`: each configuration takes each position in turn. */
+function rotated(configs, round) {
+  const k = round % configs.length;
+  return [...configs.slice(k), ...configs.slice(0, k)];
+}
+
+async function rounds(name, p, trial, extra = {}) {
+  const out = [];
+  for (let round = 0; round < p.rounds; round++) {
+    for (const config of rotated(p.configs, round)) {
+      const entry = { round, config, ...extra };
+      try {
+        entry.result = await trial(config);
+      } catch (err) {
+        // Paths relative to the repository: results are committed.
+        entry.error = String(err.message || err).split(repoRoot).join('.').slice(0, 2000);
+        log(`${name} ${config} round ${round} failed: ${entry.error.split('\n')[0]}`);
+      }
+      out.push(entry);
+    }
+    log(`${name}${extra.axis ? ` ${extra.axis}=${extra.n}` : ''}: round ${round + 1}/${p.rounds} done`);
+  }
+  return out;
+}
+
+async function main() {
+  const addon = ensureAddon();
+  const major = process.versions.node.split('.')[0];
+  const meta = {
+    mode: plan.mode,
+    node: process.version,
+    v8: process.versions.v8,
+    addon,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadAverageAtStart: os.loadavg(),
+    startedAt: new Date(started).toISOString(),
+    plan,
+  };
+  log(`Node ${process.version}, ${plan.mode} mode, spanprof binary: ${addon}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const sink = await startIngestSink();
+  const raw = { meta };
+  try {
+    if (only.includes('cpu')) raw.cpu = await rounds('cpu', plan.cpu, (c) => cpuTrial(c, plan.cpu, sink.url));
+    for (const kind of ['http', 'async-heavy']) {
+      if (only.includes(kind)) raw[kind] = await rounds(kind, plan[kind], (c) => httpTrial(kind, c, plan[kind], sink.url));
+    }
+    if (only.includes('scaling')) {
+      raw.scaling = [];
+      for (const [axis, ns] of Object.entries(plan.scaling.points)) {
+        for (const n of ns) {
+          raw.scaling.push(...(await rounds('scaling', plan.scaling, (c) => scalingTrial(axis, n, c, plan.scaling, sink.url), { axis, n })));
+        }
+      }
+    }
+    if (only.includes('rotations')) {
+      raw.rotations = await rounds('rotations', { ...plan.rotations, rounds: 1 }, (c) => rotationsTrial(c, plan.rotations, sink.url));
+    }
+    if (only.includes('context')) {
+      // Its own A B A B loop over fresh processes; its last line is its summary.
+      raw.context = await runJson(path.join(__dirname, 'context-tracking.js'), ['--runs', String(plan.context.runs)], { timeoutMs: 600_000 });
+      log('context tracking: done');
+    }
+  } finally {
+    await sink.close();
+  }
+  meta.seconds = (Date.now() - started) / 1000;
+  meta.loadAverageAtEnd = os.loadavg();
+  meta.pyroscopeUploads = sink.stats();
+
+  const summary = { meta };
+  if (raw.cpu) summary.cpu = S.summarizeCpu(raw.cpu, plan.cpu.configs);
+  for (const kind of ['http', 'async-heavy']) if (raw[kind]) summary[kind] = S.summarizeHttp(raw[kind], plan[kind].configs);
+  if (raw.scaling) summary.scaling = S.summarizeScaling(raw.scaling, plan.scaling.configs, plan.scaling.points);
+  if (raw.rotations) summary.rotations = S.summarizeRotations(raw.rotations);
+  if (raw.context) summary.context = raw.context;
+  summary.noise = S.noise(summary);
+  summary.failures = Object.values(raw).flatMap((v) => (Array.isArray(v) ? v.filter((t) => t.error) : []))
+    .map((t) => ({ config: t.config, round: t.round, error: t.error.split('\n')[0] }));
+
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = meta.startedAt.replace(/[:.]/g, '-');
+  const rawFile = path.join(resultsDir, `raw-node${major}-${plan.mode}-${stamp}.json`);
+  fs.writeFileSync(rawFile, JSON.stringify(raw, null, 1));
+  // Only a full run of every part is of record; the others keep their own files.
+  const record = plan.mode === 'quick' ? 'quick' : only.length < PARTS.length ? 'partial' : 'summary';
+  const summaryFile = path.join(resultsDir, `${record}-node${major}.json`);
+  fs.writeFileSync(summaryFile, `${JSON.stringify(summary, null, 1)}\n`);
+  const md = renderResults(record === 'summary' ? loadSummaries(resultsDir) : [summary]);
+  const mdFile = path.join(resultsDir, record === 'summary' ? 'RESULTS.md' : `${record}.md`);
+  fs.writeFileSync(mdFile, md);
+  log(`wrote ${path.relative(process.cwd(), rawFile)}, ${path.relative(process.cwd(), summaryFile)}, ${path.relative(process.cwd(), mdFile)}`);
+  process.stdout.write(md);
+  if (summary.failures.length > 0) {
+    log(`${summary.failures.length} trial(s) failed; see the raw JSON`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(err.stack || err);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+'use strict';
+// The service under load: node:http on 127.0.0.1, one span per request.
+// The load client brackets its measured interval with /_bench/begin and
+// /_bench/end; the server answers /_bench/end with its own figures: process
+// CPU (all threads) and requests served in the interval, peak RSS, and the
+// profiler's per-window costs. /_bench/rotate closes a window during the
+// warm-up; /_bench/exit stops the profiler and exits.
+const http = require('node:http');
+const { parseArgs, startProfiled, peakRssMiB, cpuUs } = require('../lib/child-setup');
+const { handler } = require('./handlers');
+
+const args = parseArgs();
+const { profiler, tracer, finish } = startProfiled(args);
+const work = handler(args.kind, tracer);
+
+let served = 0;
+let mark;
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/work') {
+    served++;
+    work(req, res);
+    return;
+  }
+  if (req.url === '/_bench/rotate') {
+    // One window closed during warm-up, so its one-time costs stay out of the figures.
+    profiler.rotateNow().then(() => res.end('{}'));
+    return;
+  }
+  if (req.url === '/_bench/begin') {
+    profiler.resetWindows();
+    mark = { cpu: process.cpuUsage(), served, t: process.hrtime.bigint() };
+    res.end('{}');
+    return;
+  }
+  if (req.url === '/_bench/end') {
+    const body = {
+      cpuUs: cpuUs(mark.cpu),
+      served: served - mark.served,
+      wallMs: Number(process.hrtime.bigint() - mark.t) / 1e6,
+      rssMiB: peakRssMiB(),
+      windows: profiler.windows(),
+    };
+    res.end(JSON.stringify(body));
+    return;
+  }
+  if (req.url === '/_bench/exit') {
+    res.end('{}', () => {
+      server.close();
+      server.closeAllConnections();
+      finish().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+    return;
+  }
+  res.writeHead(404).end();
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ ready: true, port: server.address().port }));
+});
