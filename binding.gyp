@@ -16,7 +16,7 @@
       # No C++ exceptions: a failed N-API call (as while a worker terminates)
       # leaves a pending JS exception instead of a throw that could escape, and
       # an error raised while the environment tears down is dropped, not fatal.
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      "defines": ["SPANPROF_NODE_ABI=<(node_module_version)", "NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags_cc": ["-std=c++20", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers", "-Wno-cast-function-type", "-Werror=return-type"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++20",

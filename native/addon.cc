@@ -174,6 +174,10 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // The Node ABI this binary was compiled for. The loader compares it with
+  // the running Node before anything calls into V8: a binary of another ABI
+  // loads, then dies on its first V8 call with an unresolved symbol.
+  exports.Set("abi", Napi::Number::New(env, SPANPROF_NODE_ABI));
   exports.Set("Sampler", SamplerWrap::Define(env));
   exports.Set("monotonicNowUs", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(MonotonicNs() / 1000));

@@ -56,6 +56,11 @@ export function loadNative(): NativeLoadResult {
     const binding = override
       ? (require(path.resolve(override)) as NativeBinding)
       : ((require('node-gyp-build') as (dir: string) => unknown)(packageRoot) as NativeBinding);
+    if (String(binding.abi) !== process.versions.modules) {
+      // A source build for another Node left in build/Release: using it
+      // would end the process at its first V8 call.
+      throw new Error(`the binary found was built for Node ABI ${String(binding.abi)}`);
+    }
     cached = { ok: true, binding };
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -101,6 +101,8 @@ export interface NativeSampler {
 }
 
 export interface NativeBinding {
+  /** NODE_MODULE_VERSION the binary was compiled for. */
+  readonly abi: number;
   Sampler: new (intervalMicros: number) => NativeSampler;
   /** CLOCK_MONOTONIC in microseconds, as V8 timestamps samples. */
   monotonicNowUs(): number;
