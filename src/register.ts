@@ -25,13 +25,7 @@ function register(): void {
   }
   if (!profiler.enabled) return;
   const p = profiler;
-  installExitHooks(
-    {
-      shutdown: (deadlineMs) => p.stop(deadlineMs),
-      stopNow: () => void p.stop(0),
-    },
-    DEFAULT_STOP_DEADLINE_MS,
-  );
+  installExitHooks({ shutdown: (deadlineMs) => p.stop(deadlineMs) }, DEFAULT_STOP_DEADLINE_MS);
 }
 
 register();

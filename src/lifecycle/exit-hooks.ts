@@ -1,9 +1,10 @@
-/** What the hooks drive: a last flush, and a synchronous stop. */
+/**
+ * What the hooks drive: a last flush. Stopping the sampler on 'exit' is the
+ * sampler's own job (ThreadSampler), so nothing here repeats it.
+ */
 export interface ExitTarget {
   /** Flushes and stops within the deadline; never rejects. */
   shutdown(deadlineMs: number): Promise<void>;
-  /** Stops sampling at once; for the 'exit' event, where nothing async runs. */
-  stopNow(): void;
 }
 
 export interface ExitHooks {
@@ -38,16 +39,13 @@ export function installExitHooks(target: ExitTarget, deadlineMs: number): ExitHo
   const onBeforeExit = (): void => {
     void shutdown();
   };
-  const onExit = (): void => target.stopNow();
 
   for (const s of SIGNALS) process.on(s, onSignal);
   process.on('beforeExit', onBeforeExit);
-  process.on('exit', onExit);
 
   function remove(): void {
     for (const s of SIGNALS) process.removeListener(s, onSignal);
     process.removeListener('beforeExit', onBeforeExit);
-    process.removeListener('exit', onExit);
   }
   return { remove };
 }

@@ -125,13 +125,6 @@ export class SpanProfiler {
     await this.options.sink.shutdown(deadlineMs);
   }
 
-  /** Stops sampling at once, without closing a window: for process exit. */
-  stopNow(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.sampler.stop();
-  }
-
   stats(): SpanProfilerStats {
     return { ...this.totals, pause: this.pauses.summary() };
   }
