@@ -166,6 +166,8 @@ test('tenant, extra headers and CA', () => {
   assert.deepEqual(c.secrets, ['abc,123', 'blue'], 'header values are secrets');
 
   const server = { PYROSCOPE_SERVER_ADDRESS: 'https://h' };
+  // A header named like an inherited property is kept, not swallowed by the object's setter.
+  assert.deepEqual(Object.keys(resolveConfig({}, { ...server, SPANPROF_HEADERS: '__proto__=1,constructor=2' }).pyroscope.target.headers), ['__proto__', 'constructor']);
   assertRejects({ ...server, SPANPROF_HEADERS: 'Bad Name=1' }, 'SPANPROF_HEADERS', /not a header name/);
   assertRejects({ ...server, SPANPROF_HEADERS: 'Content-Type=text/plain' }, 'SPANPROF_HEADERS', /set by the upload itself/);
   assertRejects({ ...server, SPANPROF_HEADERS: 'novalue' }, 'SPANPROF_HEADERS', /key=value pairs/);
@@ -204,6 +206,9 @@ test('upload protocol and timeout', () => {
 test('tags', () => {
   assert.deepEqual(resolveConfig({}, { SPANPROF_TAGS: 'env=prod, region = eu_1 ,' }).tags, { env: 'prod', region: 'eu_1' });
   assert.deepEqual(resolveConfig({ tags: { team: 'core' } }, { SPANPROF_TAGS: 'env=prod' }).tags, { team: 'core' });
+  // Names every object inherits are ordinary tag names, and a unit lookup never takes them for units.
+  assert.deepEqual(resolveConfig({}, { SPANPROF_TAGS: 'constructor=a,toString=b' }).tags, { constructor: 'a', toString: 'b' });
+  assertRejects({ SPANPROF_MAX_QUEUE_BYTES: '1constructor' }, 'SPANPROF_MAX_QUEUE_BYTES', /is not a size/);
   assertRejects({ SPANPROF_TAGS: '1env=prod' }, 'SPANPROF_TAGS', /tag name; use \[a-zA-Z_\]/);
   assertRejects({ SPANPROF_TAGS: '__name__=x' }, 'SPANPROF_TAGS', /not starting with __/);
   assertRejects({ SPANPROF_TAGS: 'service_name=x' }, 'SPANPROF_TAGS', /service_name/);

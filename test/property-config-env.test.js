@@ -10,8 +10,12 @@ const { resolveConfig, ConfigError, OPTIONS_TABLE } = require('../dist/config');
 
 const KNOWN_VARS = new Set(OPTIONS_TABLE.flatMap((row) => row.env));
 
+// Names every plain object inherits: a lookup table must not mistake them for its own keys.
+const inheritedNames = fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty');
 const junk = fc.oneof(
   fc.string({ maxLength: 12 }),
+  inheritedNames,
+  inheritedNames.map((n) => `1${n}`),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.constantFrom('', '   ', '\u0000', '\ud800', 'yes', 'on', '-1', 'NaN', 'Infinity', '1e3', '0x10', '١٢'),
 );
@@ -42,8 +46,8 @@ const nameValue = fc.oneof(
 /** Variables with an oracle: value → { ok, value } or { ok: false }. */
 const BOOLEAN = { true: true, 1: true, false: false, 0: false };
 function parseBool(raw) {
-  const v = BOOLEAN[raw.trim().toLowerCase()];
-  return v === undefined ? { ok: false } : { ok: true, value: v };
+  const key = raw.trim().toLowerCase();
+  return Object.hasOwn(BOOLEAN, key) ? { ok: true, value: BOOLEAN[key] } : { ok: false };
 }
 const parseEnum = (accepted) => (raw) => {
   const v = raw.trim().toLowerCase();
@@ -58,7 +62,7 @@ const parseNumber = (min, max) => (raw) => {
 const UNIT = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 const parseBytes = (min, max) => (raw) => {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
-  if (!m || UNIT[m[2].toLowerCase()] === undefined) return { ok: false };
+  if (!m || !Object.hasOwn(UNIT, m[2].toLowerCase())) return { ok: false };
   const n = Math.floor(Number(m[1]) * UNIT[m[2].toLowerCase()]);
   return n >= min && n <= max ? { ok: true, value: n } : { ok: false };
 };

@@ -89,7 +89,8 @@ export function headersSetting(src: SettingSources): Record<string, string> {
     if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
       throw new ConfigError(from, `the value of ${name} must be a string without line breaks`);
     }
-    headers[name] = value;
+    // defineProperty, so a header named __proto__ is kept rather than swallowed by the setter.
+    Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
   });
   return headers;
 }

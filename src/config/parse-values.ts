@@ -45,7 +45,7 @@ export const BYTES_ACCEPTED = 'a byte count, alone or with a 1024-based unit: 52
 /** `8388608`, `8MiB`, `8M`, `512k`: units are powers of 1024. */
 export function parseBytes(setting: string, raw: string, min: number, max: number): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  const unit = m && Object.hasOwn(UNITS, m[2].toLowerCase()) ? UNITS[m[2].toLowerCase()] : undefined;
   if (!m || unit === undefined) {
     throw new ConfigError(setting, `${JSON.stringify(raw)} is not a size; use ${BYTES_ACCEPTED}`);
   }

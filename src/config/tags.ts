@@ -27,7 +27,7 @@ export function tagsSetting(src: SettingSources): Record<string, string> {
     if (typeof value !== 'string' || value === '' || Buffer.byteLength(value, 'utf8') > MAX_LABEL_VALUE || /[{},=]/.test(value)) {
       throw new ConfigError(from, `the value of tag ${key} is not accepted; use 1 to ${MAX_LABEL_VALUE} characters, counted in UTF-8 bytes, without { } , =`);
     }
-    if (key in tags) throw new ConfigError(from, `tag ${key} is given twice`);
+    if (Object.hasOwn(tags, key)) throw new ConfigError(from, `tag ${key} is given twice`);
     tags[key] = value;
   }
   return tags;
