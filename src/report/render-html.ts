@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ProfileSet, StackWeight } from './model';
 import { pageLibraries } from './page/libraries';
 import type { PageData, PageWeights } from './page/page-data';
+import { formatDuration } from './format';
 import { reportPage } from './page/report-page';
 import { REPORT_CSS } from './page/styles';
 
@@ -21,7 +22,7 @@ export function renderReportHtml(set: ProfileSet, options: RenderOptions = {}): 
   const data = pageData(set, options.generatedAt ?? new Date());
   const scripts = [
     ...pageLibraries().map((lib) => ({ comment: `${lib.name} ${lib.version} (${lib.license})`, source: lib.source })),
-    { comment: 'spanprof report page', source: `'use strict';\n(${reportPage.toString()})();\n` },
+    { comment: 'spanprof report page', source: `'use strict';\n(${reportPage.toString()})(${formatDuration.toString()});\n` },
   ].map((s) => ({ ...s, source: scriptText(s.source) }));
 
   const csp = [

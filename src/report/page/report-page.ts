@@ -20,12 +20,13 @@ declare const flamegraph: FlameGraphModule;
 /**
  * The report page's script. The report embeds this function's source and
  * calls it, so it must stand alone: no imports at run time, nothing from
- * outside its body but browser globals.
+ * outside its body but browser globals and its argument, whose source the
+ * report embeds too (the terminal table's own duration format).
  *
  * Every string from the profiles reaches the page through textContent,
  * setAttribute or d3's text(): never as markup.
  */
-export function reportPage(): void {
+export function reportPage(duration: (ns: number) => string): void {
   type SortKey = 'name' | 'spans' | 'cpu' | 'samples';
   type Selected =
     | { readonly kind: 'all' }
@@ -77,16 +78,6 @@ export function reportPage(): void {
     return e;
   }
 
-  function duration(ns: number): string {
-    const ms = ns / 1e6;
-    if (ms === 0) return '0 ms';
-    if (ms < 0.01) return '<0.01 ms';
-    if (ms < 10) return `${ms.toFixed(2)} ms`;
-    if (ms < 100) return `${ms.toFixed(1)} ms`;
-    if (ms < 1000) return `${ms.toFixed(0)} ms`;
-    const s = ms / 1000;
-    return s < 10 ? `${s.toFixed(2)} s` : s < 100 ? `${s.toFixed(1)} s` : `${s.toFixed(0)} s`;
-  }
 
   function percent(part: number, whole: number): string {
     return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '0.0%';
