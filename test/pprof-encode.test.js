@@ -14,7 +14,7 @@ const {
   SAMPLING_PERIOD_NS,
 } = require('../dist/pprof/index.js');
 const { sampleWindow, handWindow, stopSampler, busyFor, Kind } = require('./support/profile-windows.js');
-const { goMissingReason, goPprofRaw, parseRaw, labelCounts } = require('./support/go-pprof.js');
+const { goMissingReason, goPprofRaw, parseRaw, labelCounts, decodedLabelCounts } = require('./support/go-pprof.js');
 
 function hotAlpha() {
   let x = 0;
@@ -40,18 +40,6 @@ test.after(() => {
   stopSampler();
   fs.rmSync(outDir, { recursive: true, force: true });
 });
-
-/** Per-sample-label totals from pprof-format's decoder, like labelCounts. */
-function decodedLabelCounts(profile) {
-  const counts = {};
-  for (const s of readSamples(profile)) {
-    for (const [k, v] of Object.entries(s.labels)) {
-      counts[k] ??= {};
-      counts[k][v] = (counts[k][v] ?? 0) + s.values[0];
-    }
-  }
-  return counts;
-}
 
 /** Checks what Pyroscope and go tool pprof both need of any profile. */
 function assertWellFormed(profile, valueType) {

@@ -68,14 +68,7 @@ module.exports = { goMissingReason, goPprofRaw, parseRaw, labelCounts };
 /** label key → value → sample count, from pprof-format's decoder (a Profile). */
 function decodedLabelCounts(profile) {
   const { readSamples } = require('../../dist/pprof/index.js');
-  const counts = {};
-  for (const s of readSamples(profile)) {
-    for (const [k, v] of Object.entries(s.labels)) {
-      counts[k] ??= {};
-      counts[k][v] = (counts[k][v] ?? 0) + s.values[0];
-    }
-  }
-  return counts;
+  return labelCounts(readSamples(profile));
 }
 
 /**
