@@ -51,8 +51,9 @@ export class SlotTable implements SlotLabelSource {
   private readonly owners: (LabelEntry | undefined)[] = [undefined];
   private readonly free: number[] = [];
   private nextUnused = 1;
-  private live: number[] = [];
-  private readonly publishedChecks = new Set<PublishedCheck>();
+  /** Entries holding a slot, in lending order. */
+  private liveEntries: LabelEntry[] = [];
+  private checkList: PublishedCheck[] = [];
   private overflows = 0;
   private acquired = 0;
   private retired = 0;
@@ -77,9 +78,9 @@ export class SlotTable implements SlotLabelSource {
     }
     this.owners[slot] = entry;
     entry.slot = slot;
-    this.live.push(slot);
+    this.liveEntries.push(entry);
     this.acquired++;
-    if (this.live.length > this.highWater) this.highWater = this.live.length;
+    if (this.liveEntries.length > this.highWater) this.highWater = this.liveEntries.length;
     return slot;
   }
 
@@ -88,9 +89,10 @@ export class SlotTable implements SlotLabelSource {
    * not retired. Returns the unregister function.
    */
   keepPublished(check: PublishedCheck): () => void {
-    this.publishedChecks.add(check);
+    // A new array each time: a check removed while windowClosed runs cannot shift the loop.
+    if (!this.checkList.includes(check)) this.checkList = [...this.checkList, check];
     return () => {
-      this.publishedChecks.delete(check);
+      this.checkList = this.checkList.filter((c) => c !== check);
     };
   }
 
@@ -105,24 +107,35 @@ export class SlotTable implements SlotLabelSource {
 
   windowClosed(): void {
     this.windows++;
-    const kept: number[] = [];
-    for (const slot of this.live) {
-      const owner = this.owners[slot] as LabelEntry;
-      if (this.isPublished(owner)) {
-        kept.push(slot);
+    // Runs once per window, so mostly unoptimised: a plain indexed loop over
+    // entries and checks, with no iterator or closure of its own per entry.
+    const live = this.liveEntries;
+    const checks = this.checkList;
+    const kept: LabelEntry[] = [];
+    for (let i = 0; i < live.length; i++) {
+      const entry = live[i];
+      let published = false;
+      for (let c = 0; c < checks.length; c++) {
+        if (checks[c](entry)) {
+          published = true;
+          break;
+        }
+      }
+      if (published) {
+        kept.push(entry);
       } else {
-        owner.slot = 0;
-        this.owners[slot] = undefined;
-        this.free.push(slot);
+        this.owners[entry.slot] = undefined;
+        this.free.push(entry.slot);
+        entry.slot = 0;
       }
     }
-    this.retired += this.live.length - kept.length;
-    this.live = kept;
+    this.retired += live.length - kept.length;
+    this.liveEntries = kept;
   }
 
   stats(): SlotTableStats {
     return {
-      live: this.live.length,
+      live: this.liveEntries.length,
       capacity: this.capacity,
       overflows: this.overflows,
       acquired: this.acquired,
@@ -130,13 +143,6 @@ export class SlotTable implements SlotLabelSource {
       highWater: this.highWater,
       windows: this.windows,
     };
-  }
-
-  private isPublished(entry: LabelEntry): boolean {
-    for (const check of this.publishedChecks) {
-      if (check(entry)) return true;
-    }
-    return false;
   }
 }
 

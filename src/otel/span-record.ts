@@ -4,7 +4,12 @@ import type { SpanLabels } from '../profile/window';
 import type { LabelEntry } from './label-entry';
 import type { LabelScope, ResolvedLabelOptions } from './label-options';
 
-/** What spanprof knows of one span of this process. */
+/**
+ * What spanprof knows of one span of this process. It holds the SDK span
+ * only until the span ends: a label entry lives until the window its code
+ * ran in closes, and the span (attributes, events, resource, processors'
+ * closures) must not live that long with it.
+ */
 export class SpanRecord {
   readonly spanId: string;
   readonly traceId: string;
@@ -14,11 +19,13 @@ export class SpanRecord {
   readonly root: SpanRecord;
   private entryCache: LabelEntry | null | undefined;
   private rootEntryCache: LabelEntry | null | undefined;
+  /** The SDK span while it runs; undefined once it ended. */
+  private span: Span | undefined;
 
   constructor(
-    readonly span: Span,
+    span: Span,
     spanContext: SpanContext,
-    private readonly startName: string | undefined,
+    private startName: string | undefined,
     readonly options: ResolvedLabelOptions,
     root: SpanRecord | undefined,
   ) {
@@ -26,6 +33,26 @@ export class SpanRecord {
     this.traceId = spanContext.traceId;
     this.sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
     this.root = root ?? this;
+    this.span = span;
+  }
+
+  /** Whether the SDK span is still held (it has not been seen to end). */
+  get holdsSpan(): boolean {
+    return this.span !== undefined;
+  }
+
+  /** Sets an attribute on the span while it runs; false once it ended. */
+  setAttribute(key: string, value: string): boolean {
+    if (this.span === undefined) return false;
+    this.span.setAttribute(key, value);
+    return true;
+  }
+
+  /** The span ended: keep its final name and let the SDK object go. */
+  ended(): void {
+    if (this.span === undefined) return;
+    this.startName = this.name();
+    this.span = undefined;
   }
 
   get isLocalRoot(): boolean {
@@ -34,6 +61,7 @@ export class SpanRecord {
 
   /** The name as it is now: SDK spans can be renamed (routes are often known late). */
   name(): string | undefined {
+    if (this.span === undefined) return this.startName;
     const current = (this.span as { name?: unknown }).name;
     return typeof current === 'string' ? current : this.startName;
   }

@@ -82,10 +82,15 @@ export class SpanRegistry {
     return record;
   }
 
-  /** The span ended: forget it in the lookup maps (its record stays on the span). */
+  /**
+   * The span ended: forget it in the lookup maps (its record stays on the
+   * span) and let the record drop the span, which label entries would
+   * otherwise keep alive until the window closes.
+   */
   ended(span: object): void {
     const record = this.read(span);
     if (record === undefined || record === null) return;
+    record.ended();
     if (this.live.get(record.spanId) === record) this.live.delete(record.spanId);
     if (this.roots.get(record.traceId) === record) this.roots.delete(record.traceId);
   }
@@ -180,7 +185,7 @@ export class SpanRegistry {
 function markProfileId(record: SpanRecord): void {
   const scope = record.options.spanIdScope;
   if (record.sampled && (scope === 'all' || (scope === 'root' && record.isLocalRoot))) {
-    record.span.setAttribute(PROFILE_ID_ATTRIBUTE, record.spanId);
+    record.setAttribute(PROFILE_ID_ATTRIBUTE, record.spanId);
   }
 }
 

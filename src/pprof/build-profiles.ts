@@ -51,7 +51,7 @@ export interface WindowProfiles {
 }
 
 /** A node's function, fixed for the window. */
-interface NodeFunction {
+export interface NodeFunction {
   readonly name: string;
   readonly fileName: string;
   readonly startLine: number;
@@ -78,11 +78,30 @@ interface NodeFunction {
  *   span label, since many requests wait at once and none owns the wait.
  */
 export function buildProfiles(window: ProfileWindow, options: BuildOptions): WindowProfiles {
+  return buildWithFunctions(window, nodeFunctions(window, options.frames), options.wall);
+}
+
+/**
+ * The function of every node of the window, undefined for the root. This is
+ * the only step that needs the frame mapper, so it runs where the mapper
+ * lives, and the rest of the build can run on another thread.
+ */
+export function nodeFunctions(window: ProfileWindow, frames: FrameMapper | undefined): (NodeFunction | undefined)[] {
+  const nodeCount = window.raw.nodes.parent.length;
+  const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i, frames);
+  return functions;
+}
+
+/** buildProfiles with the nodes' functions already resolved. */
+export function buildWithFunctions(
+  window: ProfileWindow,
+  functions: readonly (NodeFunction | undefined)[],
+  withWall: boolean,
+): WindowProfiles {
   const raw = window.raw;
   const nodes = raw.nodes;
   const nodeCount = nodes.parent.length;
-  const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
-  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i, options.frames);
 
   const timeNanos = window.startEpochNs;
   const durationNanos =
@@ -93,7 +112,7 @@ export function buildProfiles(window: ProfileWindow, options: BuildOptions): Win
     window,
     functions,
   );
-  const wall = options.wall
+  const wall = withWall
     ? new StackedProfile(
         new ProfileBuilder({ valueType: 'wall', periodNs: SAMPLING_PERIOD_NS, timeNanos, durationNanos, comments }),
         window,

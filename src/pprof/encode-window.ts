@@ -4,7 +4,7 @@ import type { Profile } from 'pprof-format';
 import type { ProfileWindow } from '../profile/window';
 import { NodeKind } from '../native/types';
 import type { GeneratedFrame, WindowFrameMapper } from '../sourcemap/types';
-import { buildProfiles } from './build-profiles';
+import { buildWithFunctions, nodeFunctions, type NodeFunction } from './build-profiles';
 import { SERIES_NAME, type EncodedProfile, type EncodedWindow, type ProfileKind } from './encoded-window';
 
 const gzipAsync = promisify(gzip);
@@ -26,8 +26,28 @@ export async function encodeWindow(
   window: ProfileWindow,
   options: EncodeOptions = {},
 ): Promise<EncodedWindow> {
-  if (options.frames) await options.frames.prepare(generatedFrames(window));
-  const built = buildProfiles(window, { wall: options.wall === true, frames: options.frames });
+  return encodeResolved(window, await resolveFunctions(window, options.frames), options.wall === true);
+}
+
+/**
+ * The nodes' functions, source maps applied: the part of encoding that needs
+ * the frame mapper, which lives on the profiled thread.
+ */
+export async function resolveFunctions(
+  window: ProfileWindow,
+  frames: WindowFrameMapper | undefined,
+): Promise<(NodeFunction | undefined)[]> {
+  if (frames) await frames.prepare(generatedFrames(window));
+  return nodeFunctions(window, frames);
+}
+
+/** Builds, encodes and gzips a window whose functions are resolved; runs on any thread. */
+export async function encodeResolved(
+  window: ProfileWindow,
+  functions: readonly (NodeFunction | undefined)[],
+  wall: boolean,
+): Promise<EncodedWindow> {
+  const built = buildWithFunctions(window, functions, wall);
   const profiles: EncodedProfile[] = [await encodeProfile('cpu', built.cpu)];
   if (built.wall) profiles.push(await encodeProfile('wall', built.wall));
   return {

@@ -4,3 +4,5 @@ export { decodeProfile, decodeProfileSync } from './decode';
 export { readSamples, sampleTypesOf, type ReadableSample, type ReadableValueType } from './read-profile';
 export * from './encoded-window';
 export * from './frame-names';
+export { InThreadEncoder, type WindowEncoder, type WindowEncoderOptions } from './window-encoder';
+export { BackgroundEncoder } from './background-encoder';

@@ -1,4 +1,5 @@
-import { encodeWindow } from '../pprof/encode-window';
+import { BackgroundEncoder } from '../pprof/background-encoder';
+import type { WindowEncoder } from '../pprof/window-encoder';
 import type { EncodedWindow } from '../pprof/encoded-window';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../export/logger';
@@ -14,6 +15,11 @@ export interface ExportingSinkOptions {
   readonly frames?: WindowFrameMapper;
   /** Sees every encoded window before the exporter does (the CLI's summary uses it). */
   readonly onEncoded?: (window: EncodedWindow) => void;
+  /**
+   * How windows become pprof; closed on shutdown. Default: on a worker
+   * thread, so building and encoding do not hold the profiled thread.
+   */
+  readonly encoder?: WindowEncoder;
 }
 
 export interface ExportingSinkStats {
@@ -32,12 +38,18 @@ export class ExportingSink implements WindowSink {
   private last: Promise<void> = Promise.resolve();
   private encoded = 0;
   private encodeFailures = 0;
+  private readonly encoder: WindowEncoder;
 
-  constructor(private readonly options: ExportingSinkOptions) {}
+  constructor(private readonly options: ExportingSinkOptions) {
+    this.encoder =
+      options.encoder ??
+      new BackgroundEncoder({ wall: options.wall, frames: options.frames }, (reason) =>
+        options.logger.debug(`profiles are encoded on the main thread: the encode worker failed (${reason})`),
+      );
+  }
 
   consume(window: ProfileWindow): void {
-    const encodeOptions = { wall: this.options.wall, frames: this.options.frames };
-    const job = this.last.then(() => encodeWindow(window, encodeOptions)).then(
+    const job = this.last.then(() => this.encoder.encode(window)).then(
       (encoded) => {
         this.encoded++;
         this.options.onEncoded?.(encoded);
@@ -63,6 +75,7 @@ export class ExportingSink implements WindowSink {
     const started = Date.now();
     await withDeadline(Promise.all(this.inFlight), deadlineMs);
     await this.options.exporter.shutdown(Math.max(0, deadlineMs - (Date.now() - started)));
+    await this.encoder.close();
     await this.options.frames?.close();
   }
 

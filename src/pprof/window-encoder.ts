@@ -1,0 +1,29 @@
+import type { ProfileWindow } from '../profile/window';
+import type { WindowFrameMapper } from '../sourcemap/types';
+import { encodeWindow } from './encode-window';
+import type { EncodedWindow } from './encoded-window';
+
+export interface WindowEncoderOptions {
+  /** Also encode the wall-clock profile. */
+  readonly wall: boolean;
+  /** Source maps and short paths; used on the calling thread. */
+  readonly frames?: WindowFrameMapper;
+}
+
+/** Turns closed windows into gzip'd pprof. */
+export interface WindowEncoder {
+  encode(window: ProfileWindow): Promise<EncodedWindow>;
+  /** Frees what the encoder holds (a worker thread); later windows encode on the calling thread. */
+  close(): Promise<void>;
+}
+
+/** Encodes on the calling thread. */
+export class InThreadEncoder implements WindowEncoder {
+  constructor(private readonly options: WindowEncoderOptions) {}
+
+  encode(window: ProfileWindow): Promise<EncodedWindow> {
+    return encodeWindow(window, this.options);
+  }
+
+  async close(): Promise<void> {}
+}
