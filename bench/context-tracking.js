@@ -2,7 +2,7 @@
 'use strict';
 // What keeping the span-label slot current costs a promise-heavy service.
 //
-//   node bench/context-tracking.js [--runs 6] [--requests 20] [--awaits 4000]
+//   node bench/context-tracking.js [--runs 6] [--requests 20] [--awaits 4000] [--floor]
 //
 // Each configuration runs in a fresh child process of this same `node`
 // (with its flags, e.g. --experimental-async-context-frame), alternating
@@ -14,11 +14,16 @@
 //   async-hooks    tracker on async_hooks before/after
 //   context-frame  tracker on V8 promise hooks + async_hooks without promise
 //                  tracking (where AsyncLocalStorage runs on AsyncContextFrame)
+// With --floor, each mechanism also runs as `<mechanism> hooks`: the same
+// hooks installed with empty functions, which is what Node and V8 charge
+// for calling them at all; the rest of the `added` figure is the tracker's.
 // Reported: median CPU ns per await over the runs (each run: the median of
 // its rounds), the ratio to `off` and the ns added; also the best run.
 // Run `npm run build:ts` first.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+
+const floor = process.argv.includes('--floor');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,12 +49,13 @@ function parent(runs, requests, awaits) {
   const facts = asyncContextFacts();
   const configs = ['off', 'async-hooks'];
   if (facts.contextFrame && facts.hooksWithoutPromises) configs.push('context-frame');
+  if (floor) configs.push(...configs.slice(1).map((c) => `${c} hooks`));
   const results = Object.fromEntries(configs.map((c) => [c, []]));
   for (let run = 0; run < runs; run++) {
     for (const config of configs) {
       const r = spawnSync(
         process.execPath,
-        [...process.execArgv, __filename, '--child', config, '--requests', String(requests), '--awaits', String(awaits)],
+        [...process.execArgv, __filename, '--child', config.replace(' ', '+'), '--requests', String(requests), '--awaits', String(awaits)],
         { encoding: 'utf8' },
       );
       if (r.status !== 0) {
@@ -73,7 +79,7 @@ function parent(runs, requests, awaits) {
   // Noise from other processes only ever adds time: the best run is shown
   // beside the median as the figure least disturbed by it.
   const bestBase = Math.min(...results.off);
-  console.log('config          CPU ns/await: median   ratio   added |  best   ratio   added | runs');
+  console.log('config               CPU ns/await: median   ratio   added |  best   ratio   added | runs');
   const summary = { node: process.version, flags, contextFrame: facts.contextFrame, configs: {} };
   for (const config of configs) {
     const m = median(results[config]);
@@ -87,7 +93,7 @@ function parent(runs, requests, awaits) {
       runs: results[config],
     };
     console.log(
-      `${config.padEnd(15)} ${m.toFixed(1).padStart(20)} ${(m / base).toFixed(2).padStart(7)} ${(m - base).toFixed(1).padStart(7)} | ` +
+      `${config.padEnd(20)} ${m.toFixed(1).padStart(20)} ${(m / base).toFixed(2).padStart(7)} ${(m - base).toFixed(1).padStart(7)} | ` +
         `${best.toFixed(1).padStart(5)} ${(best / bestBase).toFixed(2).padStart(7)} ${(best - bestBase).toFixed(1).padStart(7)} | ` +
         results[config].map((v) => v.toFixed(0)).join(' '),
     );
@@ -106,7 +112,11 @@ function child(config, requests, awaits) {
   trace.setGlobalTracerProvider(provider);
   const tracer = trace.getTracer('bench');
   const cell = new Int32Array(1);
-  if (config !== 'off') {
+  if (config.endsWith('+hooks')) {
+    const { installContinuationHooks } = require(path.join(dist, 'continuation-hooks'));
+    const empty = () => {};
+    installContinuationHooks(config.slice(0, -'+hooks'.length), { enterCallback: empty, enterContinuation: empty, exit: empty });
+  } else if (config !== 'off') {
     const slots = new SlotTable();
     new ContextTracker({ slots, mechanism: config }).enable(cell);
     // Windows close as in the profiler, so slots are lent again and again.

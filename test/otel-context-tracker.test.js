@@ -361,3 +361,29 @@ test('a tracker enabled before any context manager and OTel use publishes 0 and 
     t.tracker.disable();
   }
 });
+
+test('context-frame hears promise continuations through promise hooks alone and callbacks through async_hooks', async (t) => {
+  if (!availableMechanisms().includes('context-frame')) {
+    t.skip(`AsyncLocalStorage on Node ${process.version} here is not on AsyncContextFrame, or hooks cannot skip promises`);
+    return;
+  }
+  const { installContinuationHooks } = require('../dist/otel/continuation-hooks');
+  const heard = { callbacks: 0, continuations: 0, exits: 0 };
+  const remove = installContinuationHooks('context-frame', {
+    enterCallback: () => heard.callbacks++,
+    enterContinuation: () => heard.continuations++,
+    exit: () => heard.exits++,
+  });
+  try {
+    // One microtask drain: no callback can run between these continuations.
+    const before = { ...heard };
+    for (let i = 0; i < 50; i++) await null;
+    assert.equal(heard.callbacks, before.callbacks, 'the callback hook fired for promise continuations');
+    assert.ok(heard.continuations - before.continuations >= 50, `heard ${heard.continuations - before.continuations} continuations`);
+    const callbacks = heard.callbacks;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.ok(heard.callbacks > callbacks, 'the timer callback was not heard');
+  } finally {
+    remove();
+  }
+});

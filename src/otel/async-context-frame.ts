@@ -11,8 +11,18 @@ import { AsyncLocalStorage, AsyncResource, createHook } from 'node:async_hooks';
 export interface AsyncContextFacts {
   /** AsyncLocalStorage stores live in AsyncContextFrame. */
   readonly contextFrame: boolean;
-  /** `createHook({ trackPromises: false })` is honoured (Node 24.9+). */
+  /**
+   * An async_hooks hook can be kept off promises: through the public
+   * `createHook({ trackPromises: false })` (Node 24.9+), or through the
+   * per-hook field that option sets, where Node has the field but not yet
+   * the option (Node 22).
+   */
   readonly hooksWithoutPromises: boolean;
+  /**
+   * The hook's own field that keeps it off promises, where the public option
+   * is missing; undefined where the option exists or neither does.
+   */
+  readonly noPromiseHookKey: symbol | undefined;
   /**
    * The key under which an AsyncResource keeps its frame. Node emits an
    * AsyncResource's `before` hook before it switches to that frame, so a
@@ -28,9 +38,12 @@ export function asyncContextFacts(): AsyncContextFacts {
     // The async_hooks implementation has _enable(); the frame one does not.
     const contextFrame =
       typeof (AsyncLocalStorage.prototype as unknown as { _enable?: unknown })._enable !== 'function';
+    const option = acceptsTrackPromises();
+    const noPromiseHookKey = option ? undefined : findNoPromiseHookKey();
     facts = {
       contextFrame,
-      hooksWithoutPromises: acceptsTrackPromises(),
+      hooksWithoutPromises: option || noPromiseHookKey !== undefined,
+      noPromiseHookKey,
       resourceFrameKey: contextFrame ? findResourceFrameKey() : undefined,
     };
   }
@@ -45,6 +58,18 @@ function acceptsTrackPromises(): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Node 22 keeps, on every hook, the boolean field that `trackPromises: false`
+ * sets on later versions, and honours it the same way: `enable()` installs
+ * no promise hooks for it and promise events skip it. Only a boolean own
+ * field of that name, false on a fresh hook, is taken.
+ */
+function findNoPromiseHookKey(): symbol | undefined {
+  const probe = createHook({}) as unknown as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(probe).find((k) => k.description === 'kNoPromiseHook');
+  return key !== undefined && probe[key] === false ? key : undefined;
 }
 
 function findResourceFrameKey(): symbol | undefined {

@@ -13,6 +13,8 @@ import { asyncContextFacts } from './async-context-frame';
  *   bookkeeping on every promise) is most of the cost. This keeps async_hooks
  *   for callbacks only (`trackPromises: false`) and follows continuations
  *   with V8's promise hooks, which V8 calls after it has restored the frame.
+ *   On Node 22 with --experimental-async-context-frame too: see
+ *   AsyncContextFacts.hooksWithoutPromises.
  */
 export type ContinuationMechanism = 'async-hooks' | 'context-frame';
 
@@ -40,9 +42,10 @@ export function resolveMechanism(option: unknown): ContinuationMechanism {
     const facts = asyncContextFacts();
     if (!facts.contextFrame || !facts.hooksWithoutPromises) {
       throw new Error(
-        `mechanism 'context-frame' needs AsyncLocalStorage on AsyncContextFrame and async_hooks' ` +
-          `trackPromises option (Node 24.9 and later); Node ${process.version} has ` +
-          `${facts.contextFrame ? 'AsyncContextFrame but not trackPromises' : 'no AsyncContextFrame'}. ` +
+        `mechanism 'context-frame' needs AsyncLocalStorage on AsyncContextFrame and async_hooks ` +
+          `that can be kept off promises (Node 24, or Node 22 with --experimental-async-context-frame); ` +
+          `Node ${process.version} has ` +
+          `${facts.contextFrame ? 'AsyncContextFrame but no way to keep hooks off promises' : 'no AsyncContextFrame'}. ` +
           `Use 'auto' or 'async-hooks'.`,
       );
     }
@@ -51,6 +54,22 @@ export function resolveMechanism(option: unknown): ContinuationMechanism {
   throw new RangeError(
     `mechanism must be one of ${MECHANISMS.map((m) => `'${m}'`).join(', ')} (default 'auto'); got ${String(option)}`,
   );
+}
+
+/** An async_hooks hook that promise events skip; see AsyncContextFacts.hooksWithoutPromises. */
+function callbackOnlyHook(listener: ContinuationListener): ReturnType<typeof createHook> {
+  const key = asyncContextFacts().noPromiseHookKey;
+  if (key === undefined) {
+    return createHook({
+      before: listener.enterCallback,
+      after: listener.exit,
+      trackPromises: false,
+    } as Parameters<typeof createHook>[0]);
+  }
+  const hook = createHook({ before: listener.enterCallback, after: listener.exit });
+  // Set before enable(): enable() reads it to decide on promise hooks.
+  (hook as unknown as Record<symbol, unknown>)[key] = true;
+  return hook;
 }
 
 /** Installs the hooks; returns the function that removes them. */
@@ -64,11 +83,7 @@ export function installContinuationHooks(
       hook.disable();
     };
   }
-  const callbacks = createHook({
-    before: listener.enterCallback,
-    after: listener.exit,
-    trackPromises: false,
-  } as Parameters<typeof createHook>[0]).enable();
+  const callbacks = callbackOnlyHook(listener).enable();
   const stopPromiseHooks = promiseHooks.createHook({
     before: listener.enterContinuation,
     after: listener.exit,
