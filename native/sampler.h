@@ -49,7 +49,7 @@ class Sampler {
   int current_ = 0;
   TickRing ring_{kRingCapacity};
   ThreadTickState tick_state_;
-  ProfileTranslator translator_;
+  ProfileTranslator translator_{interval_us_};
   bool running_ = false;
   bool chained_ = false;
   uint32_t recoveries_ = 0;
