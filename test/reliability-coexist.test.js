@@ -53,6 +53,16 @@ for (const name of ['inspector-during', 'inspector-before']) {
   });
 }
 
+test('a fast second profiler fills no tick ring within a window', (t) => {
+  // Every SIGPROF is a tick of ours, the other profiler's too: at 4 kHz a
+  // 3 s window holds about 12 000 ticks, and none may be dropped.
+  const out = runCase('inspector-fast');
+  t.diagnostic(`${out.ticks} ticks, ${out.droppedTicks} dropped, inspector ${out.peerSamples} samples`);
+  assertSampled('inspector-fast', 'both', out.phases.both);
+  assert.equal(out.droppedTicks, 0, `${out.droppedTicks} of ${out.ticks} ticks dropped`);
+  assert.ok(out.peerSamples > 0, 'the inspector profile has no sample');
+});
+
 test('--cpu-prof: both keep sampling, and the .cpuprofile is written at exit', () => {
   const dir = path.join(tmp, 'cpu-prof-files');
   const out = runCase('cpu-prof', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
