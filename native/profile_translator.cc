@@ -24,8 +24,10 @@ inline int64_t ToUs(int64_t ns) { return ns / 1000 + 1; }
 // Longest gap between two consecutive ticks, in sampling intervals, inside
 // which a sample with no tick is taken for one V8 took without a signal.
 // Beyond it the sample counts as unmatched: the bound keeps a loss that
-// nothing else explains from being called untimed.
-constexpr int64_t kUntimedMaxGapIntervals = 2;
+// nothing else explains (a handler swapped out and back) from being called
+// untimed. A loaded machine delays V8's sampler thread by up to ~150 ms
+// (measured), and deoptimizations go on meanwhile.
+constexpr int64_t kUntimedMaxGapIntervals = 20;
 
 }  // namespace
 

@@ -59,6 +59,15 @@ class ProfileTranslator {
   void Translate(const v8::CpuProfile* profile, int64_t cutoff_ns,
                  TranslatedWindow* out);
   size_t pending() const { return pending_.size(); }
+  // Our handler was found bypassed: the next tick does not follow the last
+  // one without a signal lost between them.
+  void ForgetLastTick() { has_before_pending_ = false; }
+  // Our handler is in front of V8's from `mono_ns` on, and its next tick
+  // will carry `next_seq`: that moment stands for the tick before the first.
+  void SetOrigin(int64_t mono_ns, uint32_t next_seq) {
+    before_pending_ = TickRecord{mono_ns, mono_ns, 0, 0, next_seq - 1u};
+    has_before_pending_ = true;
+  }
 
  private:
   struct PendingTick {
