@@ -142,6 +142,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     Napi::Object stats = Napi::Object::New(env);
     stats.Set("v8Samples", w.v8_samples);
     stats.Set("unmatchedSamples", w.unmatched_samples);
+    stats.Set("untimedSamples", w.untimed_samples);
     stats.Set("unmatchedTicks", w.unmatched_ticks);
     stats.Set("rotateNs", static_cast<double>(w.rotate_ns));
     stats.Set("translateNs", static_cast<double>(w.translate_ns));

@@ -21,10 +21,19 @@ NodeKind KindOf(const v8::CpuProfileNode* node, const char* name) {
 // truncated, plus one so that it is never zero (base/platform/time.cc).
 inline int64_t ToUs(int64_t ns) { return ns / 1000 + 1; }
 
+// Longest gap between two consecutive ticks, in sampling intervals, inside
+// which a sample with no tick is taken for one V8 took without a signal.
+// Beyond it the sample counts as unmatched: the bound keeps a loss that
+// nothing else explains (a handler swapped out and back) from being called
+// untimed. A loaded machine delays V8's sampler thread by up to ~150 ms
+// (measured), and deoptimizations go on meanwhile.
+constexpr int64_t kUntimedMaxGapIntervals = 20;
+
 }  // namespace
 
 void ProfileTranslator::Reset(int64_t cpu_ns, int64_t mono_ns) {
   pending_.clear();
+  has_before_pending_ = false;
   last_cpu_ns_ = cpu_ns;
   last_mono_ns_ = mono_ns;
 }
@@ -76,6 +85,26 @@ int64_t ProfileTranslator::FindTick(int64_t timestamp_us) const {
   return -1;
 }
 
+// True when V8 stamped the sample strictly between two consecutive ticks of
+// ours (no tick, not even a dropped one, between them) that are at most
+// kUntimedMaxGapIntervals apart. V8 stamps a signal's sample inside its
+// handler, which runs inside ours, so such a sample was taken with no signal:
+// V8 records one at every deoptimization (ProfilerEventsProcessor::
+// AddDeoptStack, stamped on the JS thread). From Node 24, Maglev's on-stack
+// replacement can deoptimize at each exit of a hot inner loop, tens of times
+// a millisecond, and every one is a sample.
+bool ProfileTranslator::Untimed(int64_t timestamp_us) const {
+  auto next = std::upper_bound(
+      pending_.begin(), pending_.end(), timestamp_us,
+      [](int64_t ts, const PendingTick& p) { return ts < ToUs(p.record.before_ns); });
+  if (next == pending_.end()) return false;
+  if (next == pending_.begin() && !has_before_pending_) return false;
+  const TickRecord& a = next == pending_.begin() ? before_pending_ : (next - 1)->record;
+  const TickRecord& b = next->record;
+  return b.seq - a.seq == 1u && ToUs(a.after_ns) < timestamp_us &&
+         b.before_ns - a.after_ns <= kUntimedMaxGapIntervals * interval_us_ * 1000LL;
+}
+
 void ProfileTranslator::Translate(const v8::CpuProfile* profile,
                                   int64_t cutoff_ns, TranslatedWindow* out) {
   const int64_t t0 = MonotonicNs();
@@ -90,6 +119,10 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
     const int64_t ts = profile->GetSampleTimestamp(i);
     const int64_t tick = FindTick(ts);
     if (tick < 0) {
+      if (Untimed(ts)) {
+        ++out->untimed_samples;
+        continue;
+      }
       // Sample 0 is taken by StartProfiling itself, outside any signal; a
       // sample in the overlap of two profiles was already claimed by the
       // previous one. Neither has a tick of its own.
@@ -114,7 +147,9 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
   // CPU and wall time go to samples in tick order. A tick no sample claimed
   // passes its time on to the next claimed one, so the sum stays whole.
   std::vector<PendingTick> kept;
+  const PendingTick* last_gone = nullptr;
   for (const PendingTick& p : pending_) {
+    if (kept.empty() && (p.sample >= 0 || p.record.after_ns < cutoff_ns)) last_gone = &p;
     if (p.sample >= 0) {
       // Idle samples get no CPU: what the thread spent in the poll is the
       // event loop's, not any code's.
@@ -130,6 +165,10 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
     } else {
       ++out->unmatched_ticks;
     }
+  }
+  if (last_gone != nullptr) {
+    before_pending_ = last_gone->record;
+    has_before_pending_ = true;
   }
   pending_.swap(kept);
   out->translate_ns = MonotonicNs() - t0;

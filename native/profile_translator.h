@@ -35,6 +35,10 @@ struct TranslatedWindow {
   // Accounting.
   uint32_t v8_samples = 0;         // samples V8 recorded in this profile
   uint32_t unmatched_samples = 0;  // V8 samples with no tick record (dropped)
+  // V8 samples taken without a signal (at a deoptimization) between two
+  // consecutive ticks of ours: no tick to match, no time of their own.
+  // Dropped like unmatched ones, but no signal sample was lost for them.
+  uint32_t untimed_samples = 0;
   uint32_t unmatched_ticks = 0;    // tick records no V8 sample claimed
   int64_t rotate_ns = 0;           // start-next + stop-previous
   int64_t translate_ns = 0;
@@ -44,6 +48,7 @@ struct TranslatedWindow {
 
 class ProfileTranslator {
  public:
+  explicit ProfileTranslator(int interval_us) : interval_us_(interval_us) {}
   // Thread CPU and monotonic time when sampling (re)started; deltas start here.
   void Reset(int64_t cpu_ns, int64_t mono_ns);
   // Records from the ring, in the order the handler wrote them.
@@ -54,6 +59,15 @@ class ProfileTranslator {
   void Translate(const v8::CpuProfile* profile, int64_t cutoff_ns,
                  TranslatedWindow* out);
   size_t pending() const { return pending_.size(); }
+  // Our handler was found bypassed: the next tick does not follow the last
+  // one without a signal lost between them.
+  void ForgetLastTick() { has_before_pending_ = false; }
+  // Our handler is in front of V8's from `mono_ns` on, and its next tick
+  // will carry `next_seq`: that moment stands for the tick before the first.
+  void SetOrigin(int64_t mono_ns, uint32_t next_seq) {
+    before_pending_ = TickRecord{mono_ns, mono_ns, 0, 0, next_seq - 1u};
+    has_before_pending_ = true;
+  }
 
  private:
   struct PendingTick {
@@ -63,8 +77,15 @@ class ProfileTranslator {
   int32_t Intern(const char* s, TranslatedWindow* out);
   void BuildNodeTable(const v8::CpuProfile* profile, TranslatedWindow* out);
   int64_t FindTick(int64_t timestamp_us) const;
+  bool Untimed(int64_t timestamp_us) const;
 
+  const int interval_us_;
   std::vector<PendingTick> pending_;
+  // The tick just before pending_.front() in the handler's order, once it
+  // has left pending_: the left neighbour of a sample older than every
+  // pending tick.
+  TickRecord before_pending_{};
+  bool has_before_pending_ = false;
   std::unordered_map<const v8::CpuProfileNode*, int32_t> node_index_;
   std::unordered_map<std::string, int32_t> string_index_;
   int64_t last_cpu_ns_ = 0;

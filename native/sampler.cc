@@ -63,6 +63,11 @@ std::string Sampler::Start() {
   SetThreadTickState(&tick_state_);
   chained_ = AcquireSignalChain();
   tick_state_.active.store(chained_, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  // From here every SIGPROF passes our handler: a sample V8 takes before our
+  // first tick, with no tick between, came without a signal.
+  translator_.SetOrigin(MonotonicNs(),
+                        static_cast<uint32_t>(__atomic_load_n(&shared_[kTicksIndex], __ATOMIC_RELAXED)));
   running_ = true;
   if (!chained_) {
     Stop();
@@ -96,6 +101,7 @@ void Sampler::Collect(TranslatedWindow* out) {
     // Another SIGPROF user (a second profiler reinstalling its handler)
     // took our place in the chain: V8 still samples, we see nothing.
     if (Bypassed(profile) && RechainIfBypassed()) {
+      translator_.ForgetLastTick();
       ++rechains_;
       out->rechained = true;
     }

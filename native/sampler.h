@@ -17,8 +17,11 @@ namespace spanprof {
 
 class Sampler {
  public:
-  // At 100 Hz this holds 80 s of ticks, far past any window length.
-  static constexpr uint32_t kRingCapacity = 8192;
+  // The handler takes a tick at every SIGPROF, ours or another profiler's:
+  // beside a second CpuProfiler at its default 1 kHz (the inspector,
+  // --cpu-prof) a 10 s window holds 10 000 ticks. This holds 32 s of those
+  // (1 MiB), and at our own 100 Hz far more than the longest window.
+  static constexpr uint32_t kRingCapacity = 32768;
 
   Sampler(v8::Isolate* isolate, int interval_us, int32_t* shared);
   ~Sampler();
@@ -49,7 +52,7 @@ class Sampler {
   int current_ = 0;
   TickRing ring_{kRingCapacity};
   ThreadTickState tick_state_;
-  ProfileTranslator translator_;
+  ProfileTranslator translator_{interval_us_};
   bool running_ = false;
   bool chained_ = false;
   uint32_t recoveries_ = 0;

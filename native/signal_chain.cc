@@ -62,12 +62,12 @@ void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
   }
   TickRecord record;
   record.slot = __atomic_load_n(&state->shared[kSlotIndex], __ATOMIC_RELAXED);
-  record.reserved = 0;
   record.before_ns = MonotonicNs();
   Forward(sig, info, ucontext);
   record.after_ns = MonotonicNs();
   record.cpu_ns = ThreadCpuNs();
-  __atomic_fetch_add(&state->shared[kTicksIndex], 1, __ATOMIC_RELAXED);
+  record.seq = static_cast<uint32_t>(
+      __atomic_fetch_add(&state->shared[kTicksIndex], 1, __ATOMIC_RELAXED));
   if (!state->ring->Push(record)) {
     __atomic_fetch_add(&state->shared[kDroppedIndex], 1, __ATOMIC_RELAXED);
   }

@@ -14,7 +14,10 @@ struct TickRecord {
   int64_t after_ns;   // monotonic, just after
   int64_t cpu_ns;     // thread CPU time at the tick
   int32_t slot;       // span-label slot the JS thread had published
-  int32_t reserved;
+  // The handler's running tick count before this tick, dropped ticks
+  // included: two records whose counts differ by one had no SIGPROF of ours
+  // between them. Wraps; compare differences as unsigned.
+  uint32_t seq;
 };
 
 class TickRing {

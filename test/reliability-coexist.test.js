@@ -39,21 +39,13 @@ function runCase(name, nodeArgs = []) {
 function assertSampled(name, phase, p) {
   assert.ok(p.matched > 0, `${name}/${phase}: spanprof matched no sample ${JSON.stringify(p)}`);
   const share = p.matched / (p.matched + p.unmatched);
-  // A second CpuProfiler on the same thread (inspector, --cpu-prof) adds V8
-  // samples of its own; on Node 24 and 26 fewer than half of ours then match
-  // at times (44% seen). Losses are counted; the floor only proves we sample.
-  assert.ok(share >= 0.3, `${name}/${phase}: spanprof matched only ${(share * 100).toFixed(0)}% ${JSON.stringify(p)}`);
+  // V8's samples taken at a deoptimization come with no signal and are
+  // counted apart (untimed), so they do not lower this share.
+  assert.ok(share >= 0.5, `${name}/${phase}: spanprof matched only ${(share * 100).toFixed(0)}% ${JSON.stringify(p)}`);
 }
 
-// Known defect on Node 24 and 26: beside (and after) a second CpuProfiler on
-// the same thread, most of V8's samples find no tick of ours (23-44% matched
-// seen, no crash, losses counted). Skipped there until it is fixed.
-const secondProfilerSkip =
-  Number(process.versions.node.split('.')[0]) >= 24 &&
-  'known defect on Node 24+: beside a second CpuProfiler most samples go unmatched (counted)';
-
 for (const name of ['inspector-during', 'inspector-before']) {
-  test(`node:inspector CPU profiler (${name}): both keep sampling`, { skip: secondProfilerSkip }, () => {
+  test(`node:inspector CPU profiler (${name}): both keep sampling`, () => {
     const out = runCase(name);
     for (const [phase, p] of Object.entries(out.phases)) assertSampled(name, phase, p);
     assert.ok(out.peerSamples > 0, 'the inspector profile has no sample');
@@ -61,7 +53,17 @@ for (const name of ['inspector-during', 'inspector-before']) {
   });
 }
 
-test('--cpu-prof: both keep sampling, and the .cpuprofile is written at exit', { skip: secondProfilerSkip }, () => {
+test('a fast second profiler fills no tick ring within a window', (t) => {
+  // Every SIGPROF is a tick of ours, the other profiler's too: at 4 kHz a
+  // 3 s window holds about 12 000 ticks, and none may be dropped.
+  const out = runCase('inspector-fast');
+  t.diagnostic(`${out.ticks} ticks, ${out.droppedTicks} dropped, inspector ${out.peerSamples} samples`);
+  assertSampled('inspector-fast', 'both', out.phases.both);
+  assert.equal(out.droppedTicks, 0, `${out.droppedTicks} of ${out.ticks} ticks dropped`);
+  assert.ok(out.peerSamples > 0, 'the inspector profile has no sample');
+});
+
+test('--cpu-prof: both keep sampling, and the .cpuprofile is written at exit', () => {
   const dir = path.join(tmp, 'cpu-prof-files');
   const out = runCase('cpu-prof', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   assertSampled('cpu-prof', 'both', out.phases.both);

@@ -58,6 +58,12 @@ export interface RawWindowStats {
   readonly v8Samples: number;
   /** V8 samples with no tick record; they are not in `samples`. */
   readonly unmatchedSamples: number;
+  /**
+   * V8 samples taken without a signal (at a deoptimization) between two
+   * consecutive ticks: no span and no time to give them, so not in
+   * `samples`, yet no signal's sample was lost. Not in `unmatchedSamples`.
+   */
+  readonly untimedSamples: number;
   /** Ticks that no V8 sample claimed; their time passes to the next sample. */
   readonly unmatchedTicks: number;
   /** Main-thread time to start the next profile and stop this one. */
