@@ -8,11 +8,16 @@ const path = require('node:path');
 const { dist } = require('../lib/paths');
 const { SpanProfiler } = require(path.join(dist, 'profiler', 'span-profiler'));
 const { PauseRecorder } = require(path.join(dist, 'profiler', 'pause-recorder'));
+const stretches = require(path.join(dist, 'pprof', 'main-thread-cost'));
+const { loadNative } = require(path.join(dist, 'native', 'load'));
 const { encodedBytes } = require(path.join(dist, 'pprof', 'encoded-window'));
 
 function timeWindows(log) {
   const close = SpanProfiler.prototype.closeWindow;
   const begin = PauseRecorder.prototype.begin;
+  const timed = stretches.timed;
+  const native = loadNative();
+  const threadCpuNs = native.ok ? () => native.binding.threadCpuNs() : () => 0;
   // The window being closed; its stretches after the close go to its log entry.
   let closing;
   PauseRecorder.prototype.begin = function () {
@@ -22,9 +27,22 @@ function timeWindows(log) {
       add(ns) {
         entry.add(ns);
         // Stretches inside the close are in the close's own timing already.
-        window?.extend?.(ns);
+        window?.extendWall?.(ns);
       },
+      window,
     };
+  };
+  // Every stretch the encoder spends on this thread goes through `timed`:
+  // its thread CPU time is taken here, beside the wall time it reports.
+  stretches.timed = function (cost, fn) {
+    const window = cost?.window;
+    if (window === undefined) return timed(cost, fn);
+    const cpu0 = threadCpuNs();
+    try {
+      return timed(cost, fn);
+    } finally {
+      window.extendCpu?.(threadCpuNs() - cpu0);
+    }
   };
   SpanProfiler.prototype.closeWindow = function () {
     const window = {};
@@ -40,12 +58,8 @@ function timeWindows(log) {
       log.end(mark);
       const { pausesMs, pausesCpuMs } = log;
       const i = pausesMs.length - 1;
-      // Timed as wall time by the encoder; counted in both figures (for the
-      // CPU one, an upper bound of the thread's CPU over those stretches).
-      window.extend = (ns) => {
-        pausesMs[i] += ns / 1e6;
-        pausesCpuMs[i] += ns / 1e6;
-      };
+      window.extendWall = (ns) => (pausesMs[i] += ns / 1e6);
+      window.extendCpu = (ns) => (pausesCpuMs[i] += ns / 1e6);
     }
     return w;
   };

@@ -148,7 +148,7 @@ export class BackgroundEncoder implements WindowEncoder {
       this.pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`encode worker exited with code ${code}`)));
+    worker.on('exit', (code) => fail(new Error(`helper thread exited with code ${code}`)));
     // After the listeners: adding a 'message' listener refs the worker's port again.
     worker.unref();
     this.worker = worker;
