@@ -3,8 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ProfileWindow } from '../profile/window';
 import { nodeKeptPayload } from '../sourcemap/node-kept-map';
 import type { GeneratedFrame, MappedFrame } from '../sourcemap/types';
-import { nodeFunctions } from './build-profiles';
-import { encodeCounted } from './encode-counted';
+import type { CountedEncodeOptions } from './encode-counted';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './encode-protocol';
 import type { EncodedWindow } from './encoded-window';
 import { timed, type MainThreadCost } from './main-thread-cost';
@@ -69,12 +68,12 @@ export class BackgroundEncoder implements WindowEncoder {
         // A mapper the worker cannot rebuild is asked here; the worker only builds.
         const functions =
           frames !== undefined && frames.workerSetup === undefined
-            ? timed(cost, () => nodeFunctions(window, frames))
+            ? timed(cost, () => buildProfilesModule().nodeFunctions(window, frames))
             : undefined;
         reply = await this.request((id) => ({ kind: 'encode', id, window, functions, askKept: keptMapsOn() }), cost);
       } catch (err) {
         this.fallBack(err);
-        return encodeCounted(window, { wall, frames }, cost);
+        return encodeHere(window, { wall, frames }, cost);
       }
       if (reply.kind === 'failed') throw new Error(reply.message);
       if (reply.kind !== 'encoded') throw new Error(`unexpected ${reply.kind} reply`);
@@ -89,7 +88,7 @@ export class BackgroundEncoder implements WindowEncoder {
         summary: reply.summary,
       }));
     }
-    return encodeCounted(window, { wall, frames }, cost);
+    return encodeHere(window, { wall, frames }, cost);
   }
 
   /**
@@ -186,6 +185,21 @@ export class BackgroundEncoder implements WindowEncoder {
     }
   }
 }
+
+/*
+ * Building and encoding on this thread are needed only when the helper
+ * thread is not there: loaded then, so a working profiler does not hold them here.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+function encodeHere(window: ProfileWindow, options: CountedEncodeOptions, cost?: MainThreadCost): Promise<EncodedWindow> {
+  const { encodeCounted } = require('./encode-counted') as typeof import('./encode-counted');
+  return encodeCounted(window, options, cost);
+}
+
+function buildProfilesModule(): typeof import('./build-profiles') {
+  return require('./build-profiles') as typeof import('./build-profiles');
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Whether Node on this thread keeps source maps (`--enable-source-maps`), so they are worth asking for. */
 function keptMapsOn(): boolean {
