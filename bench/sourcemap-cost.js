@@ -247,10 +247,10 @@ function distinctFrames(w) {
 
 function report(rows, verbose) {
   console.log('');
-  console.log('Main-thread CPU time per window = prepare (its blocking stretches) + map() of every frame.');
+  console.log('Main-thread CPU time per window = the hand-over to the helper thread (its blocking stretches), or map() of every frame when all runs on the main thread.');
   const noise = rows.map((r) => r.noiseMsPerS);
   console.log(`The probe finds ${ms(Math.min(...noise))}–${ms(Math.max(...noise))} per second in an idle wait: ` +
-    'count that against prepare on a slow cold window.');
+    'count that against the hand-over on a slow cold window.');
   console.log('');
   console.log('| build | maps | frames/window (mapped) | cold: total (longest stretch) | warm p50 | warm max | ' +
     'wall until mapped: cold | warm p50 |');
