@@ -7,10 +7,11 @@
 // it the ways apps ship (tsc per file, an esbuild bundle, a minified bundle,
 // the bundle under --enable-source-maps), profiles each build in a fresh
 // process with the real sampler, and maps every distinct frame of each
-// window as a profiler does: `await mapper.prepare(frames)` (maps are read
-// and traced on the mapper's worker), then `mapper.map(frame)` for each.
+// window as a profiler does: on spanprof's helper thread, which reads and
+// traces the maps (`mapFrames`, the mapping step of a window's encoding).
 // Reported per window: the main thread's CPU time in all of that (what the
-// app loses: prepare's blocking stretches, plus the map() calls), the
+// app loses: the stretches the hand-over blocked it, or the map() calls when
+// everything runs on the main thread), the
 // longest single stretch, and the wall time until the window is mapped. The first
 // window starts with nothing loaded (cold); later ones are warm. One more
 // row maps the bundle without prepare, everything on the main thread, for
@@ -153,6 +154,7 @@ async function child({ entry, root, windowMs, windows, prepare }) {
   const { loadNative } = require(path.join(REPO, 'dist/native/load'));
   const { ThreadSampler } = require(path.join(REPO, 'dist/sampler/thread-sampler'));
   const { createFrameMapper } = require(path.join(REPO, 'dist/sourcemap'));
+  const { BackgroundEncoder } = require(path.join(REPO, 'dist/pprof'));
   const native = loadNative();
   if (!native.ok) throw new Error(native.reason);
   const cpuNow = () => native.binding.threadCpuNs() / 1e6;
@@ -160,6 +162,9 @@ async function child({ entry, root, windowMs, windows, prepare }) {
   const sampler = new ThreadSampler(native.binding);
   const notes = [];
   const mapper = createFrameMapper({ root, logger: { debug: (m) => notes.push(m) } });
+  const helper = prepare
+    ? new BackgroundEncoder({ wall: false, frames: mapper }, (r) => notes.push(`helper thread failed: ${r}`))
+    : undefined;
   sampler.start();
   // The probe's own noise: what it finds while nothing but the sampler runs.
   const quiet = await mainThreadBlocks(() => new Promise((resolve) => setTimeout(resolve, 1000)), cpuNow);
@@ -173,11 +178,13 @@ async function child({ entry, root, windowMs, windows, prepare }) {
     const fresh = frames.filter((f) => !seen.has(keyOf(f)));
     for (const f of fresh) seen.add(keyOf(f));
     const t0 = now();
-    const blocks = prepare ? await mainThreadBlocks(() => mapper.prepare(frames), cpuNow) : [];
-    const t1 = now();
+    let answers;
+    const blocks = helper
+      ? await mainThreadBlocks(() => helper.mapFrames(frames).then((a) => (answers = a)), cpuNow)
+      : [];
     const cpu1 = cpuNow();
-    let mapped = 0;
-    for (const f of frames) if (mapper.map(f).mapped) mapped++;
+    answers ??= frames.map((f) => mapper.map(f));
+    const mapped = answers.filter((a) => a.mapped).length;
     const mapMs = cpuNow() - cpu1;
     const t2 = now();
     results.push({
@@ -186,6 +193,7 @@ async function child({ entry, root, windowMs, windows, prepare }) {
     });
   }
   sampler.stop();
+  await helper?.close();
   await mapper.close();
   process.stdout.write(JSON.stringify({ results, notes, noiseMsPerS }));
 }
@@ -239,10 +247,10 @@ function distinctFrames(w) {
 
 function report(rows, verbose) {
   console.log('');
-  console.log('Main-thread CPU time per window = prepare (its blocking stretches) + map() of every frame.');
+  console.log('Main-thread CPU time per window = the hand-over to the helper thread (its blocking stretches), or map() of every frame when all runs on the main thread.');
   const noise = rows.map((r) => r.noiseMsPerS);
   console.log(`The probe finds ${ms(Math.min(...noise))}–${ms(Math.max(...noise))} per second in an idle wait: ` +
-    'count that against prepare on a slow cold window.');
+    'count that against the hand-over on a slow cold window.');
   console.log('');
   console.log('| build | maps | frames/window (mapped) | cold: total (longest stretch) | warm p50 | warm max | ' +
     'wall until mapped: cold | warm p50 |');

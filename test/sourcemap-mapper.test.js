@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { createFrameMapper } = require('../dist/sourcemap');
+const { BackgroundEncoder } = require('../dist/pprof');
 const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
 
 const root = copyApp('spanprof-sourcemap-mapper-');
@@ -129,63 +130,90 @@ test('the default root is the working directory', (t) => {
     'out-cwd/server.js');
 });
 
-test('prepare: maps are read off the calling thread, and map() answers from memory', async (t) => {
-  const out = compileTsc(root, 'out-prepare');
+/** spanprof's helper thread, mapping with `mapper`'s setup; `reasons` get its failures. */
+function helperFor(mapper, reasons = []) {
+  return new BackgroundEncoder({ wall: false, frames: mapper }, (reason) => reasons.push(reason));
+}
+
+test('on the helper thread: maps are read there once and kept', async (t) => {
+  const out = compileTsc(root, 'out-helper');
   const script = path.join(out, 'shipping.js');
   const { notes, logger } = recorder();
-  const mapper = createFrameMapper({ root, logger });
-  t.after(() => mapper.close());
+  const reasons = [];
+  const helper = helperFor(createFrameMapper({ root, logger }), reasons);
+  t.after(() => helper.close());
   const shipping = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
   const zone = frameOf(script, 'zoneFactor', 'function zoneFactor(');
-  await mapper.prepare([shipping, zone, shipping]);
-  // Had map() to read the map itself, it would now find none.
+  assert.deepEqual(await helper.mapFrames([shipping, zone, shipping]), [SHIPPING, ZONE, SHIPPING]);
+  // Had the helper to read the map again, it would now find none.
   fs.rmSync(`${script}.map`);
-  assert.deepEqual(mapper.map(shipping), SHIPPING);
-  assert.deepEqual(mapper.map(zone), ZONE);
+  const other = { ...zone, line: zone.line + 1 };
+  const [again, near] = await helper.mapFrames([shipping, other]);
+  assert.deepEqual(again, SHIPPING);
+  assert.equal(near.file, 'src/shipping.ts', 'a new frame of the script is traced through the kept map');
+  assert.equal(helper.usesWorker, true);
+  assert.deepEqual(reasons, []);
   assert.deepEqual(notes, []);
 });
 
-test('prepare: a missing map is noted once across windows and threads', async (t) => {
-  const out = compileTsc(root, 'out-prepare-missing');
+test('a missing map is noted once, across windows and threads', async (t) => {
+  const out = compileTsc(root, 'out-helper-missing');
   const script = path.join(out, 'shipping.js');
   fs.rmSync(`${script}.map`);
   const { notes, logger } = recorder();
   const mapper = createFrameMapper({ root, logger });
-  t.after(() => mapper.close());
+  const helper = helperFor(mapper);
+  t.after(() => helper.close());
   const shipping = frameOf(script, 'computeShippingCost', 'function computeShippingCost(');
   const zone = frameOf(script, 'zoneFactor', 'function zoneFactor(');
-  await mapper.prepare([shipping]);
-  await mapper.prepare([shipping, zone]);
-  // A frame of the same script never prepared: mapped on this thread.
-  const other = { ...zone, line: zone.line + 1 };
-  assert.equal(mapper.map(other).mapped, false);
-  assert.deepEqual(mapper.map(shipping), { name: shipping.name, file: 'out-prepare-missing/shipping.js', line: shipping.line, mapped: false });
+  const generated = { name: shipping.name, file: 'out-helper-missing/shipping.js', line: shipping.line, mapped: false };
+  assert.deepEqual(await helper.mapFrames([shipping]), [generated]);
+  await helper.mapFrames([shipping, zone]);
+  // The same script on the calling thread, as after the helper failed.
+  assert.equal(mapper.map({ ...zone, line: zone.line + 1 }).mapped, false);
   assert.equal(notes.length, 1, notes.join('\n'));
+  assert.match(notes[0], /out-helper-missing\/shipping\.js/);
 });
 
-test('after close, map() still answers, on the calling thread', async () => {
+test('after close, frames are mapped on the calling thread', async () => {
   const out = compileTsc(root, 'out-closed');
-  const mapper = createFrameMapper({ root });
-  await mapper.close();
+  const reasons = [];
+  const helper = helperFor(createFrameMapper({ root }), reasons);
+  await helper.close();
   const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
-  await mapper.prepare([frame]);
-  assert.deepEqual(mapper.map(frame), SHIPPING);
+  assert.deepEqual(await helper.mapFrames([frame]), [SHIPPING]);
+  assert.equal(helper.usesWorker, false);
+  assert.deepEqual(reasons, [], 'closing is not a failure');
 });
 
-test('a mapper nobody closes does not keep the process alive', () => {
+test('source maps off: the helper reads no map and only shortens paths', async (t) => {
+  const out = compileTsc(root, 'out-helper-off');
+  fs.writeFileSync(path.join(out, 'shipping.js.map'), '{');
+  const { notes, logger } = recorder();
+  const helper = helperFor(createFrameMapper({ enabled: false, root, logger }));
+  t.after(() => helper.close());
+  const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
+  assert.deepEqual(await helper.mapFrames([frame]),
+    [{ name: frame.name, file: 'out-helper-off/shipping.js', line: frame.line, mapped: false }]);
+  // A corrupt map that was read would have been noted.
+  assert.deepEqual(notes, []);
+});
+
+test('a helper nobody closes does not keep the process alive', () => {
   const { spawnSync } = require('node:child_process');
   const out = compileTsc(root, 'out-exit');
   const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
   const script = `
     const { createFrameMapper } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'sourcemap'))});
-    const mapper = createFrameMapper({ root: ${JSON.stringify(root)} });
-    mapper.prepare([${JSON.stringify(frame)}]).then(() => console.log(JSON.stringify(mapper.map(${JSON.stringify(frame)}))));
+    const { BackgroundEncoder } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'pprof'))});
+    const helper = new BackgroundEncoder({ wall: false, frames: createFrameMapper({ root: ${JSON.stringify(root)} }) });
+    helper.mapFrames([${JSON.stringify(frame)}]).then((m) => console.log(JSON.stringify({ m, worker: helper.usesWorker })));
   `;
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.signal, null, 'the process did not exit by itself');
   assert.equal(r.status, 0, r.stderr);
   // The answer came before the exit: the worker kept the process up while it was owed one.
-  assert.deepEqual(JSON.parse(r.stdout), SHIPPING);
+  assert.deepEqual(JSON.parse(r.stdout), { m: [SHIPPING], worker: true });
 });
 
 test('a script with CRLF line endings', () => {
@@ -200,31 +228,33 @@ test('a script with CRLF line endings', () => {
   assert.deepEqual(mapper.map(frame), SHIPPING);
 });
 
-test('without its worker (spanprof bundled into an app), the mapper maps on the calling thread', (t) => {
+test('without its worker file (spanprof bundled into an app), frames are mapped on the calling thread', (t) => {
   const { spawnSync } = require('node:child_process');
   const out = compileTsc(root, 'out-no-worker');
   const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
-  // A copy of the module with the worker's file missing.
-  const copy = fs.mkdtempSync(path.join(root, 'no-worker-'));
-  for (const f of fs.readdirSync(path.join(__dirname, '..', 'dist', 'sourcemap'))) {
-    if (f.endsWith('.js') && f !== 'map-worker.js') fs.copyFileSync(path.join(__dirname, '..', 'dist', 'sourcemap', f), path.join(copy, f));
-  }
+  // A copy of the build with the worker's file missing.
+  const copy = path.join(fs.mkdtempSync(path.join(root, 'no-worker-')), 'dist');
+  fs.cpSync(path.join(__dirname, '..', 'dist'), copy, { recursive: true });
+  fs.rmSync(path.join(copy, 'pprof', 'encode-worker.js'));
   const script = `
-    const { createFrameMapper } = require(${JSON.stringify(copy)});
+    const { createFrameMapper } = require(${JSON.stringify(path.join(copy, 'sourcemap'))});
+    const { BackgroundEncoder } = require(${JSON.stringify(path.join(copy, 'pprof'))});
     const notes = [];
+    const reasons = [];
     const mapper = createFrameMapper({ root: ${JSON.stringify(root)}, logger: { debug: (m) => notes.push(m) } });
-    (async () => {
-      await mapper.prepare([${JSON.stringify(frame)}]);
-      console.log(JSON.stringify({ answer: mapper.map(${JSON.stringify(frame)}), notes }));
-    })();
+    const helper = new BackgroundEncoder({ wall: false, frames: mapper }, (r) => reasons.push(r));
+    helper.mapFrames([${JSON.stringify(frame)}]).then((answer) =>
+      console.log(JSON.stringify({ answer, notes, reasons, worker: helper.usesWorker })));
   `;
   const r = spawnSync(process.execPath, ['-e', script], {
     encoding: 'utf8', timeout: 20_000, env: { ...process.env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
   });
   assert.equal(r.status, 0, r.stderr);
-  const { answer, notes } = JSON.parse(r.stdout);
-  t.diagnostic(notes.join('\n'));
-  assert.deepEqual(answer, SHIPPING);
-  assert.equal(notes.length, 1);
-  assert.match(notes[0], /map worker/);
+  const { answer, notes, reasons, worker } = JSON.parse(r.stdout);
+  t.diagnostic(reasons.join('\n'));
+  assert.deepEqual(answer, [SHIPPING]);
+  assert.deepEqual(notes, []);
+  assert.equal(worker, false);
+  assert.equal(reasons.length, 1);
+  assert.match(reasons[0], /encode-worker/);
 });

@@ -1,19 +1,66 @@
 'use strict';
-// Times every spanprof window close (collect, label capture, profile build
-// and hand-off: the span SpanProfiler's own `pause` statistic covers) into a
-// WindowLog, so spanprof's windows are summarised like the peers', warm-up
-// excluded, with CPU time beside wall time.
+// Times every spanprof window into a WindowLog, so spanprof's windows are
+// summarised like the peers', warm-up excluded, with CPU time beside wall
+// time. A window's pause is its close (collect, label capture, hand-off)
+// plus the stretches the encoder later spends on the profiled thread for
+// it: the same span as SpanProfiler's own `pause` statistic.
 const path = require('node:path');
 const { dist } = require('../lib/paths');
 const { SpanProfiler } = require(path.join(dist, 'profiler', 'span-profiler'));
+const { PauseRecorder } = require(path.join(dist, 'profiler', 'pause-recorder'));
+const stretches = require(path.join(dist, 'pprof', 'main-thread-cost'));
+const { loadNative } = require(path.join(dist, 'native', 'load'));
 const { encodedBytes } = require(path.join(dist, 'pprof', 'encoded-window'));
 
 function timeWindows(log) {
   const close = SpanProfiler.prototype.closeWindow;
+  const begin = PauseRecorder.prototype.begin;
+  const timed = stretches.timed;
+  const native = loadNative();
+  const threadCpuNs = native.ok ? () => native.binding.threadCpuNs() : () => 0;
+  // The window being closed; its stretches after the close go to its log entry.
+  let closing;
+  PauseRecorder.prototype.begin = function () {
+    const entry = begin.call(this);
+    const window = closing;
+    return {
+      add(ns) {
+        entry.add(ns);
+        // Stretches inside the close are in the close's own timing already.
+        window?.extendWall?.(ns);
+      },
+      window,
+    };
+  };
+  // Every stretch the encoder spends on this thread goes through `timed`:
+  // its thread CPU time is taken here, beside the wall time it reports.
+  stretches.timed = function (cost, fn) {
+    const window = cost?.window;
+    if (window === undefined) return timed(cost, fn);
+    const cpu0 = threadCpuNs();
+    try {
+      return timed(cost, fn);
+    } finally {
+      window.extendCpu?.(threadCpuNs() - cpu0);
+    }
+  };
   SpanProfiler.prototype.closeWindow = function () {
+    const window = {};
+    closing = window;
     const mark = log.begin();
-    const w = close.call(this);
-    if (w) log.end(mark);
+    let w;
+    try {
+      w = close.call(this);
+    } finally {
+      closing = undefined;
+    }
+    if (w) {
+      log.end(mark);
+      const { pausesMs, pausesCpuMs } = log;
+      const i = pausesMs.length - 1;
+      window.extendWall = (ns) => (pausesMs[i] += ns / 1e6);
+      window.extendCpu = (ns) => (pausesCpuMs[i] += ns / 1e6);
+    }
     return w;
   };
 }

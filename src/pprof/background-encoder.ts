@@ -1,24 +1,40 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProfileWindow } from '../profile/window';
-import { encodeResolved, resolveFunctions } from './encode-window';
-import type { EncodeReply, EncodeRequest } from './encode-protocol';
+import { nodeKeptPayload } from '../sourcemap/node-kept-map';
+import type { GeneratedFrame, MappedFrame } from '../sourcemap/types';
+import type { CountedEncodeOptions } from './encode-counted';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './encode-protocol';
 import type { EncodedWindow } from './encoded-window';
+import { timed, type MainThreadCost } from './main-thread-cost';
 import type { WindowEncoder, WindowEncoderOptions } from './window-encoder';
 
 const WORKER_FILE = path.join(__dirname, 'encode-worker.js');
 
+/**
+ * The worker's heap: a young generation this small keeps the pages it
+ * touches few (the old generation is left unbounded: a large bundle's map
+ * needs room).
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 2 };
+
+type FinalReply = Exclude<WorkerReply, { kind: 'ask' }>;
+
 interface Pending {
-  resolve(reply: EncodeReply): void;
+  resolve(reply: FinalReply): void;
   reject(err: Error): void;
+  readonly cost: MainThreadCost | undefined;
 }
 
 /**
- * Encodes windows on a worker thread. The calling thread only resolves the
- * nodes' functions (source maps are looked up where their mapper lives) and
- * copies the window to the worker; building the profiles, protobuf encoding
- * and gzip happen there. If the worker cannot start or dies, windows are
- * encoded on the calling thread from then on, so none is lost.
+ * Encodes windows on spanprof's one helper thread. A window is posted once,
+ * with V8's frames as they are; the worker maps them through source maps
+ * (reading and keeping the maps there), builds, encodes and gzips. The
+ * calling thread only copies the window over and takes the bytes back, and
+ * answers the worker's rare question about a map only this thread's Node
+ * keeps (`--enable-source-maps`). The time it spends on each window is added
+ * to that window's `cost`. If the worker cannot start or dies, windows are
+ * mapped and encoded on the calling thread from then on, so none is lost.
  */
 export class BackgroundEncoder implements WindowEncoder {
   private worker: Worker | undefined;
@@ -44,18 +60,24 @@ export class BackgroundEncoder implements WindowEncoder {
     return !this.workerFailed;
   }
 
-  async encode(window: ProfileWindow): Promise<EncodedWindow> {
-    const functions = await resolveFunctions(window, this.options.frames);
+  async encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow> {
+    const { frames, wall } = this.options;
     if (!this.workerFailed) {
-      let reply: EncodeReply;
+      let reply: FinalReply;
       try {
-        reply = await this.request({ id: this.nextId++, window, functions, wall: this.options.wall });
+        // A mapper the worker cannot rebuild is asked here; the worker only builds.
+        const functions =
+          frames !== undefined && frames.workerSetup === undefined
+            ? timed(cost, () => buildProfilesModule().nodeFunctions(window, frames))
+            : undefined;
+        reply = await this.request((id) => ({ kind: 'encode', id, window, functions, askKept: keptMapsOn() }), cost);
       } catch (err) {
         this.fallBack(err);
-        return encodeResolved(window, functions, this.options.wall);
+        return encodeHere(window, { wall, frames }, cost);
       }
-      if (!reply.ok) throw new Error(reply.message);
-      return {
+      if (reply.kind === 'failed') throw new Error(reply.message);
+      if (reply.kind !== 'encoded') throw new Error(`unexpected ${reply.kind} reply`);
+      return timed(cost, () => ({
         startEpochNs: reply.startEpochNs,
         endEpochNs: reply.endEpochNs,
         profiles: reply.profiles.map((p) => ({
@@ -64,9 +86,27 @@ export class BackgroundEncoder implements WindowEncoder {
           gzip: Buffer.from(p.gzip.buffer, p.gzip.byteOffset, p.gzip.byteLength),
         })),
         summary: reply.summary,
-      };
+      }));
     }
-    return encodeResolved(window, functions, this.options.wall);
+    return encodeHere(window, { wall, frames }, cost);
+  }
+
+  /**
+   * Maps frames as windows' frames are mapped: on the worker while it runs,
+   * else on the calling thread. For tools and tests.
+   */
+  async mapFrames(frames: readonly GeneratedFrame[]): Promise<MappedFrame[]> {
+    if (!this.workerFailed && this.options.frames?.workerSetup !== undefined) {
+      try {
+        const plain = frames.map((f) => ({ name: f.name, url: f.url, line: f.line, column: f.column }));
+        const reply = await this.request((id) => ({ kind: 'map', id, frames: plain, askKept: keptMapsOn() }), undefined);
+        if (reply.kind === 'mapped') return [...reply.frames];
+      } catch (err) {
+        this.fallBack(err);
+      }
+    }
+    const mapper = this.options.frames;
+    return frames.map((f) => (mapper ? mapper.map(f) : { name: f.name, file: f.url, line: f.line, mapped: false }));
   }
 
   async close(): Promise<void> {
@@ -76,14 +116,15 @@ export class BackgroundEncoder implements WindowEncoder {
     if (worker !== undefined) await worker.terminate();
   }
 
-  private request(request: EncodeRequest): Promise<EncodeReply> {
+  private request(make: (id: number) => WorkerRequest, cost: MainThreadCost | undefined): Promise<FinalReply> {
     const worker = this.startedWorker();
-    return new Promise<EncodeReply>((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      // Keep the process alive only while a window is being encoded.
+    const request = make(this.nextId++);
+    return new Promise<FinalReply>((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject, cost });
+      // Keep the process alive only while the worker owes an answer.
       worker.ref();
       try {
-        worker.postMessage(request);
+        timed(cost, () => worker.postMessage(request));
       } catch (err) {
         this.pending.delete(request.id);
         if (this.pending.size === 0) worker.unref();
@@ -94,14 +135,11 @@ export class BackgroundEncoder implements WindowEncoder {
 
   private startedWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
+    const setup: WorkerSetup = { wall: this.options.wall, frames: this.options.frames?.workerSetup };
     // The app's flags (--inspect, --cpu-prof, ...) are not for this thread.
-    const worker = new Worker(WORKER_FILE, { execArgv: [] });
-    worker.on('message', (reply: EncodeReply) => {
-      const p = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
-      p?.resolve(reply);
-    });
+    // Preloads named in NODE_OPTIONS still run in it, as in every worker.
+    const worker = new Worker(WORKER_FILE, { workerData: setup, execArgv: [], resourceLimits: RESOURCE_LIMITS });
+    worker.on('message', (reply: WorkerReply) => this.received(worker, reply));
     const fail = (err: Error): void => {
       // A worker that died is not restarted: a crash each window would cost a start each window.
       if (this.worker === worker) this.fallBack(err);
@@ -109,11 +147,30 @@ export class BackgroundEncoder implements WindowEncoder {
       this.pending.clear();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`encode worker exited with code ${code}`)));
+    worker.on('exit', (code) => fail(new Error(`helper thread exited with code ${code}`)));
     // After the listeners: adding a 'message' listener refs the worker's port again.
     worker.unref();
     this.worker = worker;
     return worker;
+  }
+
+  private received(worker: Worker, reply: WorkerReply): void {
+    const p = this.pending.get(reply.id);
+    if (reply.kind === 'ask') {
+      // Only this thread's Node has these maps; reading them is this window's cost.
+      timed(p?.cost, () => {
+        const payloads = reply.urls.map((url) => nodeKeptPayload(url));
+        const answer: WorkerRequest = { kind: 'kept', id: reply.id, payloads };
+        worker.postMessage(answer);
+      });
+      return;
+    }
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) worker.unref();
+    timed(p?.cost, () => {
+      for (const n of reply.notes) this.options.frames?.noteUnusable?.(n.url, n.reason);
+    });
+    p?.resolve(reply);
   }
 
   private fallBack(err: unknown): void {
@@ -127,4 +184,24 @@ export class BackgroundEncoder implements WindowEncoder {
       // A callback that throws must not break profiling.
     }
   }
+}
+
+/*
+ * Building and encoding on this thread are needed only when the helper
+ * thread is not there: loaded then, so a working profiler does not hold them here.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+function encodeHere(window: ProfileWindow, options: CountedEncodeOptions, cost?: MainThreadCost): Promise<EncodedWindow> {
+  const { encodeCounted } = require('./encode-counted') as typeof import('./encode-counted');
+  return encodeCounted(window, options, cost);
+}
+
+function buildProfilesModule(): typeof import('./build-profiles') {
+  return require('./build-profiles') as typeof import('./build-profiles');
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Whether Node on this thread keeps source maps (`--enable-source-maps`), so they are worth asking for. */
+function keptMapsOn(): boolean {
+  return process.sourceMapsEnabled !== false;
 }

@@ -1,38 +1,43 @@
 /**
- * The encode worker: builds, encodes and gzips the profiles of a window off
- * the profiled thread. Building touches every sample and protobuf encoding
- * every message; on the main thread that was the largest part of the time
- * a window held the event loop.
+ * spanprof's one helper thread: maps a window's frames through source maps
+ * (read and kept here), builds, encodes and gzips its profiles, off the
+ * profiled thread. Requests are served one at a time, in order. What it
+ * needs is loaded on the first request, so an idle profiler's thread stays small.
  */
-import { parentPort } from 'node:worker_threads';
-import { encodeResolved } from './encode-window';
-import type { EncodeReply, EncodeRequest, PortableProfile } from './encode-protocol';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { EncodeJobs } from './encode-job';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './encode-protocol';
 
-parentPort?.on('message', (request: EncodeRequest) => {
-  encodeResolved(request.window, request.functions, request.wall).then(
-    (encoded) => {
-      // A copy each: zlib's output may share a pooled ArrayBuffer, which must not be transferred.
-      const profiles: PortableProfile[] = encoded.profiles.map((p) => ({
-        kind: p.kind,
-        seriesName: p.seriesName,
-        gzip: new Uint8Array(p.gzip),
-      }));
-      const reply: EncodeReply = {
-        id: request.id,
-        ok: true,
-        startEpochNs: encoded.startEpochNs,
-        endEpochNs: encoded.endEpochNs,
-        profiles,
-        summary: encoded.summary,
-      };
-      parentPort?.postMessage(
-        reply,
-        profiles.map((p) => p.gzip.buffer as ArrayBuffer),
-      );
-    },
-    (err: unknown) => {
-      const reply: EncodeReply = { id: request.id, ok: false, message: err instanceof Error ? err.message : String(err) };
-      parentPort?.postMessage(reply);
-    },
-  );
+const port = parentPort;
+const setup = workerData as WorkerSetup;
+const awaitingKept = new Map<number, (payloads: readonly unknown[]) => void>();
+let jobs: EncodeJobs | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+function jobsNow(): EncodeJobs {
+  if (jobs === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EncodeJobs: Jobs } = require('./encode-job') as typeof import('./encode-job');
+    jobs = new Jobs(setup, (id, urls) => {
+      return new Promise((resolve) => {
+        awaitingKept.set(id, resolve);
+        const ask: WorkerReply = { kind: 'ask', id, urls };
+        port?.postMessage(ask);
+      });
+    });
+  }
+  return jobs;
+}
+
+port?.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'kept') {
+    const resolve = awaitingKept.get(request.id);
+    awaitingKept.delete(request.id);
+    resolve?.(request.payloads);
+    return;
+  }
+  queue = queue.then(async () => {
+    const { reply, transfer } = await jobsNow().run(request);
+    port?.postMessage(reply, transfer);
+  });
 });

@@ -6,3 +6,4 @@ export * from './encoded-window';
 export * from './frame-names';
 export { InThreadEncoder, type WindowEncoder, type WindowEncoderOptions } from './window-encoder';
 export { BackgroundEncoder } from './background-encoder';
+export type { MainThreadCost } from './main-thread-cost';

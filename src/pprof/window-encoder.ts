@@ -1,7 +1,8 @@
 import type { ProfileWindow } from '../profile/window';
 import type { WindowFrameMapper } from '../sourcemap/types';
-import { encodeWindow } from './encode-window';
+import { encodeCounted } from './encode-counted';
 import type { EncodedWindow } from './encoded-window';
+import type { MainThreadCost } from './main-thread-cost';
 
 export interface WindowEncoderOptions {
   /** Also encode the wall-clock profile. */
@@ -12,7 +13,8 @@ export interface WindowEncoderOptions {
 
 /** Turns closed windows into gzip'd pprof. */
 export interface WindowEncoder {
-  encode(window: ProfileWindow): Promise<EncodedWindow>;
+  /** `cost` receives the calling thread's time spent on this window. */
+  encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow>;
   /** Frees what the encoder holds (a worker thread); later windows encode on the calling thread. */
   close(): Promise<void>;
 }
@@ -21,8 +23,8 @@ export interface WindowEncoder {
 export class InThreadEncoder implements WindowEncoder {
   constructor(private readonly options: WindowEncoderOptions) {}
 
-  encode(window: ProfileWindow): Promise<EncodedWindow> {
-    return encodeWindow(window, this.options);
+  encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow> {
+    return encodeCounted(window, this.options, cost);
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,7 @@
 import { BackgroundEncoder } from '../pprof/background-encoder';
 import type { WindowEncoder } from '../pprof/window-encoder';
 import type { EncodedWindow } from '../pprof/encoded-window';
+import type { MainThreadCost } from '../pprof/main-thread-cost';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../export/logger';
 import type { ProfileWindow } from '../profile/window';
@@ -48,8 +49,8 @@ export class ExportingSink implements WindowSink {
       );
   }
 
-  consume(window: ProfileWindow): void {
-    const job = this.last.then(() => this.encoder.encode(window)).then(
+  consume(window: ProfileWindow, pause?: MainThreadCost): void {
+    const job = this.last.then(() => this.encoder.encode(window, pause)).then(
       (encoded) => {
         this.encoded++;
         this.options.onEncoded?.(encoded);

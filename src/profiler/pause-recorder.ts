@@ -1,3 +1,5 @@
+import type { MainThreadCost } from '../pprof/main-thread-cost';
+
 export interface PauseSummary {
   readonly count: number;
   readonly p50Ms: number;
@@ -5,7 +7,11 @@ export interface PauseSummary {
   readonly maxMs: number;
 }
 
-/** Keeps the last `capacity` pauses (nanoseconds) for a p50/p99/max summary. */
+/**
+ * Keeps the last `capacity` window pauses (nanoseconds) for a p50/p99/max
+ * summary. A window's pause is the sum of every stretch the main thread
+ * spent on it: its close, and the encoder's work that comes later.
+ */
 export class PauseRecorder {
   private readonly values: Float64Array;
   private count = 0;
@@ -15,10 +21,16 @@ export class PauseRecorder {
     this.values = new Float64Array(capacity);
   }
 
+  /** A new window's pause, zero until its stretches are added. */
+  begin(): MainThreadCost {
+    const seq = this.count++;
+    this.values[seq % this.values.length] = 0;
+    return { add: (ns) => this.addTo(seq, ns) };
+  }
+
+  /** A pause in one stretch. */
   add(ns: number): void {
-    this.values[this.count % this.values.length] = ns;
-    this.count++;
-    if (ns > this.max) this.max = ns;
+    this.begin().add(ns);
   }
 
   summary(): PauseSummary {
@@ -27,5 +39,13 @@ export class PauseRecorder {
     const sorted = Array.from(this.values.subarray(0, n)).sort((a, b) => a - b);
     const at = (q: number): number => sorted[Math.min(n - 1, Math.floor(q * n))] / 1e6;
     return { count: this.count, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: this.max / 1e6 };
+  }
+
+  private addTo(seq: number, ns: number): void {
+    // Work that comes after its slot was reused by newer windows is not counted.
+    if (this.count - seq > this.values.length || !(ns > 0)) return;
+    const i = seq % this.values.length;
+    this.values[i] += ns;
+    if (this.values[i] > this.max) this.max = this.values[i];
   }
 }

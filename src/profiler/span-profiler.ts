@@ -32,7 +32,10 @@ export interface SpanProfilerStats {
   readonly recoveries: number;
   /** Times another SIGPROF user had bypassed spanprof's handler and it was chained again. */
   readonly rechains: number;
-  /** Main-thread time per window: collect, label capture and hand-off. */
+  /**
+   * Main-thread time per window: collect, label capture and hand-off, plus
+   * what the encoder later spends on the window on this thread.
+   */
   readonly pause: PauseSummary;
 }
 
@@ -100,8 +103,9 @@ export class SpanProfiler {
       this.lastTicks = c.ticks;
       this.lastDropped = c.droppedTicks;
       const window = buildWindow(raw, this.options.labels, this.clock, { ticks, droppedTicks });
-      this.options.sink.consume(window);
-      this.pauses.add(Number(process.hrtime.bigint() - t0));
+      const pause = this.pauses.begin();
+      this.options.sink.consume(window, pause);
+      pause.add(Number(process.hrtime.bigint() - t0));
       this.account(window);
       return window;
     } catch (err) {

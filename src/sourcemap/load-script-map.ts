@@ -5,7 +5,7 @@ import { scriptMapOf, type ScriptMap } from './script-map';
 /**
  * A script's source map found on the calling thread: through its file first,
  * then among the maps Node keeps. Files come first because asking Node makes
- * it parse the map on this thread; they are also what a map worker can read.
+ * it parse the map on this thread; they are also what the helper thread can read.
  * Never throws.
  */
 export function loadScriptMap(url: string): ScriptMap {

@@ -35,15 +35,27 @@ export interface FrameMapper {
 }
 
 /**
- * The mapper a profiler holds: before encoding a window it hands the
- * window's frames to `prepare`, which does the slow part (reading and
- * decoding maps) off the main thread, so that `map` on them is a lookup.
+ * The mapper a profiler holds. Its `map` answers on the calling thread;
+ * `workerSetup`, when present, lets a worker build the same mapper and do
+ * the reading and tracing there instead, telling the calling thread about
+ * unusable maps through `noteUnusable`.
  */
 export interface WindowFrameMapper extends FrameMapper {
-  /** Resolves when `map` can answer these frames from memory. Never rejects. */
+  /** Optional warm-up before a window's frames are mapped; never rejects. */
   prepare(frames: Iterable<GeneratedFrame>): Promise<void>;
-  /** Releases the thread `prepare` uses; `map` keeps working. */
+  /** Releases what the mapper holds; `map` keeps working. */
   close(): Promise<void>;
+  /** How a worker thread builds the same mapper; absent when it cannot. */
+  readonly workerSetup?: FrameMapperSetup;
+  /** One debug note per script, wherever its unusable map was found. */
+  noteUnusable?(url: string, reason: string): void;
+}
+
+/** What a worker needs to map frames the way the calling thread would. */
+export interface FrameMapperSetup {
+  readonly root: string;
+  /** False: only paths are shortened, no map is read. */
+  readonly sourceMaps: boolean;
 }
 
 /** Where notes about unusable source maps go; nothing here is an error for the app. */
