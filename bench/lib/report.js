@@ -210,9 +210,9 @@ function renderResults(summaries) {
       `${summaries.map((s) => s.meta.startedAt.slice(0, 10)).filter((d, i, a) => a.indexOf(d) === i).join(', ')}. ` +
       'Each figure is the median over rounds, with the range in brackets; every ratio is against the baseline (no profiler) of the same round. ' +
       'Pause = main-thread time of one window\'s collection, as wall time and as process CPU time over the same stretch ' +
-      '(spanprof: the span its own `stats().profiler.pause` covers: collect, label capture, profile build and hand-off to the encoder, ' +
-      'whose protobuf encoding then yields to the event loop and gzips on the thread pool; peers: their stop/collect call and whatever ' +
-      'serialisation they do synchronously). The first window of each process, closed during warm-up, is left out. ' +
+      '(spanprof: what its own `stats().profiler.pause` covers: collect, label capture and hand-off, plus every later stretch the ' +
+      'encoder spends on the profiled thread for that window; building, encoding and gzip run on its helper thread; peers: their ' +
+      'stop/collect call and whatever serialisation they do synchronously). The first window of each process, closed during warm-up, is left out. ' +
       '"Encoded after" = wall time from the window\'s end to its gzip bytes being ready.',
     targetsSection(summaries),
   ];
