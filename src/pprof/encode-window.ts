@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import type { Profile } from 'pprof-format';
 import type { ProfileWindow } from '../profile/window';
 import { NodeKind } from '../native/types';
@@ -56,6 +56,28 @@ export async function encodeResolved(
     profiles,
     summary: built.summary,
   };
+}
+
+/**
+ * encodeWindow without yielding: for the moment the process exits, when no
+ * callback, worker or thread-pool job will run again. Frames are asked of
+ * `frames` directly (`map` answers from what it holds, or on this thread),
+ * never through its worker.
+ */
+export function encodeWindowSync(window: ProfileWindow, options: EncodeOptions = {}): EncodedWindow {
+  const built = buildWithFunctions(window, nodeFunctions(window, options.frames), options.wall === true);
+  const profiles: EncodedProfile[] = [encodeProfileSync('cpu', built.cpu)];
+  if (built.wall) profiles.push(encodeProfileSync('wall', built.wall));
+  return {
+    startEpochNs: window.startEpochNs,
+    endEpochNs: window.endEpochNs,
+    profiles,
+    summary: built.summary,
+  };
+}
+
+function encodeProfileSync(kind: ProfileKind, profile: Profile): EncodedProfile {
+  return { kind, seriesName: SERIES_NAME[kind], gzip: gzipSync(profile.encode()) };
 }
 
 async function encodeProfile(kind: ProfileKind, profile: Profile): Promise<EncodedProfile> {

@@ -1,6 +1,6 @@
 import type { ProfileWindow } from '../profile/window';
 import type { WindowFrameMapper } from '../sourcemap/types';
-import { encodeWindow } from './encode-window';
+import { encodeWindow, encodeWindowSync } from './encode-window';
 import type { EncodedWindow } from './encoded-window';
 
 export interface WindowEncoderOptions {
@@ -13,6 +13,11 @@ export interface WindowEncoderOptions {
 /** Turns closed windows into gzip'd pprof. */
 export interface WindowEncoder {
   encode(window: ProfileWindow): Promise<EncodedWindow>;
+  /**
+   * Encodes on the calling thread without yielding, for the last windows
+   * when the process exits; must not wait for a worker.
+   */
+  encodeSync?(window: ProfileWindow): EncodedWindow;
   /** Frees what the encoder holds (a worker thread); later windows encode on the calling thread. */
   close(): Promise<void>;
 }
@@ -23,6 +28,10 @@ export class InThreadEncoder implements WindowEncoder {
 
   encode(window: ProfileWindow): Promise<EncodedWindow> {
     return encodeWindow(window, this.options);
+  }
+
+  encodeSync(window: ProfileWindow): EncodedWindow {
+    return encodeWindowSync(window, this.options);
   }
 
   async close(): Promise<void> {}

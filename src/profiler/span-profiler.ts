@@ -2,7 +2,7 @@ import type { NativeBinding } from '../native/types';
 import type { ProfileWindow } from '../profile/window';
 import { ThreadSampler } from '../sampler/thread-sampler';
 import { EpochClock } from './epoch-clock';
-import type { SlotLabelSource, WindowSink } from './ports';
+import type { ExitReport, SlotLabelSource, WindowSink } from './ports';
 import { buildWindow } from './window-builder';
 import { PauseRecorder, type PauseSummary } from './pause-recorder';
 
@@ -123,6 +123,20 @@ export class SpanProfiler {
     this.closeWindow();
     this.sampler.stop();
     await this.options.sink.shutdown(deadlineMs);
+  }
+
+  /**
+   * The process is exiting (process.exit(), or the loop ended): closes the
+   * last window, stops sampling, and has the sink finish synchronously what
+   * it still holds. Must run before the sampler's own exit listener, or the
+   * last window is gone. Undefined when the sink cannot finish at exit.
+   */
+  finishAtExit(budgetMs: number): ExitReport | undefined {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.closeWindow();
+    this.sampler.stop();
+    return this.options.sink.finishAtExit?.(budgetMs);
   }
 
   stats(): SpanProfilerStats {
