@@ -95,6 +95,19 @@ test('windows already written are not written again at exit', async () => {
   assert.equal(exporter.stats().dropped, 1, 'nothing is taken after exit');
 });
 
+test("temporary files of this process's cut-short writes are removed at exit, other processes' are left", async () => {
+  const dir = freshDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const ours = `.20260101T000000.000Z-${process.pid}-000001.cpu.pb.gz.${process.pid}.0a1b2c3d.tmp`;
+  const theirs = `.20260101T000000.000Z-1-000001.cpu.pb.gz.1.0a1b2c3d.tmp`;
+  fs.writeFileSync(path.join(dir, ours), 'partial');
+  fs.writeFileSync(path.join(dir, theirs), 'partial');
+  const exporter = exporterIn(dir);
+  assert.equal(exporter.writeAtExit(await encodedWindows(1), 1000).written, 1);
+  const hidden = fs.readdirSync(dir).filter((n) => n.startsWith('.'));
+  assert.deepEqual(hidden, [theirs]);
+});
+
 test('the size bound holds for windows written at exit', async () => {
   const dir = freshDir();
   const windows = await encodedWindows(4);

@@ -287,7 +287,18 @@ export class DirectoryExporter implements ProfileExporter {
   /** maintain() with synchronous calls. */
   private maintainSync(): void {
     try {
-      const present = new Set(readdirSync(this.dir).filter(isRecordFile));
+      const names = readdirSync(this.dir);
+      // An asynchronous write cut short by the exit leaves its temporary file.
+      const ownTemp = `.${process.pid}.`;
+      for (const name of names) {
+        if (!name.startsWith('.') || !name.endsWith('.tmp') || !name.includes(ownTemp)) continue;
+        try {
+          unlinkSync(path.join(this.dir, name));
+        } catch {
+          // Already renamed or removed.
+        }
+      }
+      const present = new Set(names.filter(isRecordFile));
       for (const name of this.known.keys()) if (!present.has(name)) this.known.delete(name);
       for (const name of present) {
         if (this.known.has(name)) continue;
