@@ -72,11 +72,16 @@ export function start(options: StartOptions = {}): Spanprof {
     },
   });
   const tracker = new ContextTracker({ slots });
-  // Before the sampler starts and installs its own exit listener.
+  // Runs before the sampler's own exit listener, which stops sampling (see installExitFinish).
   const exitFinish = installExitFinish(() =>
     reportExit(logger, profiler.finishAtExit(EXIT_BUDGET_MS), config.pyroscope?.target.serverAddress),
   );
-  profiler.start();
+  try {
+    profiler.start();
+  } catch (err) {
+    exitFinish.remove();
+    throw err;
+  }
   tracker.enable(profiler.slotView, SharedIndex.Slot);
   logStart(logger, config);
 
