@@ -74,6 +74,8 @@ export class DirectoryExporter implements ProfileExporter {
   private writing: Promise<void> | undefined;
   private closing = false;
   private closed = false;
+  /** writeAtExit ran: the windows are written or counted. */
+  private exited = false;
   private shutdownDone: Promise<void> | undefined;
   private sequence = 0;
   private lastError: string | undefined;
@@ -199,6 +201,8 @@ export class DirectoryExporter implements ProfileExporter {
       this.lastError = undefined;
       return true;
     } catch (err) {
+      // After writeAtExit, these names hold the window it wrote: leave them.
+      if (this.exited) return false;
       await Promise.all(Object.values(files).map((f) => unlink(path.join(this.dir, f)).catch(() => undefined)));
       this.noteWriteError(err);
       return false;
@@ -222,6 +226,7 @@ export class DirectoryExporter implements ProfileExporter {
     try {
       this.closing = true;
       this.closed = true;
+      this.exited = true;
       const entries: QueuedWindow[] = [
         ...this.queue.drain(),
         ...more.map((window) => ({ window, bytes: encodedBytes(window) })),
