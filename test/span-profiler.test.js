@@ -66,6 +66,10 @@ test('windows close on the timer, with labels captured and counters kept', async
   const stats = p.stats();
   assert.equal(stats.windows, sink.windows.length);
   assert.equal(stats.unlabelledSamples, unlabelled);
+  // Every counter a window carries adds up in the totals, the untimed samples too.
+  for (const key of ['unmatchedSamples', 'untimedSamples', 'unmatchedTicks']) {
+    assert.equal(stats[key], sink.windows.reduce((n, w) => n + w.counters[key], 0), key);
+  }
   assert.ok(stats.ticks >= stats.samples);
   assert.equal(stats.droppedTicks, 0);
 });

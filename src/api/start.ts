@@ -2,6 +2,7 @@ import { resolveConfig } from '../config/resolve-config';
 import type { SpanprofConfig, SpanprofOptions } from '../config/types';
 import { createExporter, createLogger } from '../export/from-config';
 import type { Logger } from '../export/logger';
+import { EXIT_BUDGET_MS, installExitFinish, reportExit } from '../lifecycle/exit-finish';
 import { loadNative } from '../native/load';
 import { SharedIndex } from '../native/types';
 import { ContextTracker } from '../otel/context-tracker';
@@ -71,7 +72,16 @@ export function start(options: StartOptions = {}): Spanprof {
     },
   });
   const tracker = new ContextTracker({ slots });
-  profiler.start();
+  // Runs before the sampler's own exit listener, which stops sampling (see installExitFinish).
+  const exitFinish = installExitFinish(() =>
+    reportExit(logger, profiler.finishAtExit(EXIT_BUDGET_MS), config.pyroscope?.target.serverAddress),
+  );
+  try {
+    profiler.start();
+  } catch (err) {
+    exitFinish.remove();
+    throw err;
+  }
   tracker.enable(profiler.slotView, SharedIndex.Slot);
   logStart(logger, config);
 
@@ -84,6 +94,8 @@ export function start(options: StartOptions = {}): Spanprof {
       stopped ??= (async () => {
         tracker.disable();
         await profiler.stop(deadlineMs);
+        // Stopped and flushed: nothing is left for the exit.
+        exitFinish.remove();
         if (running === handle) running = undefined;
       })();
       return stopped;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -9,10 +10,7 @@ import * as path from 'node:path';
  * power cut.)
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temp = tempNameFor(file);
   try {
     await writeFile(temp, data, { flag: 'wx', mode: 0o644 });
     await rename(temp, file);
@@ -20,4 +18,25 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await unlink(temp).catch(() => undefined);
     throw err;
   }
+}
+
+/** writeFileAtomic with synchronous calls: for the moment the process exits. */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  const temp = tempNameFor(file);
+  try {
+    writeFileSync(temp, data, { flag: 'wx', mode: 0o644 });
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Never created.
+    }
+    throw err;
+  }
+}
+
+/** A hidden name next to `file`, unique to this process and call. */
+function tempNameFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }

@@ -1,7 +1,8 @@
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { encodedBytes, type EncodedWindow } from '../pprof/encoded-window';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 import { ByteBoundedQueue } from './byte-queue';
 import {
   INDEX_FILE,
@@ -10,6 +11,7 @@ import {
   byTime,
   isRecordFile,
   readRecord,
+  readRecordSync,
   type OutputIndex,
   type WindowRecord,
 } from './directory-index';
@@ -35,6 +37,18 @@ export interface DirectoryExporterStats extends ExporterStats {
 interface QueuedWindow {
   readonly window: EncodedWindow;
   readonly bytes: number;
+  /** File names' stem, fixed when writing starts, so a write finished at exit reuses it. */
+  stem?: string;
+}
+
+/** What writing at exit did. */
+export interface ExitWriteResult {
+  readonly written: number;
+  /** Windows that could not be written, and why (the first error). */
+  readonly failed: number;
+  readonly error?: string;
+  /** Windows left unwritten because the time allowed at exit ran out. */
+  readonly outOfTime: number;
 }
 
 /**
@@ -60,6 +74,8 @@ export class DirectoryExporter implements ProfileExporter {
   private writing: Promise<void> | undefined;
   private closing = false;
   private closed = false;
+  /** writeAtExit ran: the windows are written or counted. */
+  private exited = false;
   private shutdownDone: Promise<void> | undefined;
   private sequence = 0;
   private lastError: string | undefined;
@@ -150,8 +166,10 @@ export class DirectoryExporter implements ProfileExporter {
       const entry = this.queue.peek();
       if (!entry || this.closed) return;
       this.queue.setBusy(entry);
-      const ok = await this.writeWindow(entry.window);
-      this.queue.remove(entry);
+      entry.stem ??= this.nextStem(entry.window);
+      const ok = await this.writeWindow(entry.window, entry.stem);
+      // Taken and counted by writeAtExit meanwhile.
+      if (!this.queue.remove(entry)) return;
       if (!ok) {
         this.failed++;
         continue;
@@ -161,9 +179,12 @@ export class DirectoryExporter implements ProfileExporter {
     }
   }
 
+  private nextStem(window: EncodedWindow): string {
+    return `${compactIso(window.startEpochNs)}-${process.pid}-${String(++this.sequence).padStart(6, '0')}`;
+  }
+
   /** Writes the profiles, then the record. False if the window could not be kept. */
-  private async writeWindow(window: EncodedWindow): Promise<boolean> {
-    const stem = `${compactIso(window.startEpochNs)}-${process.pid}-${String(++this.sequence).padStart(6, '0')}`;
+  private async writeWindow(window: EncodedWindow, stem: string): Promise<boolean> {
     const files: Partial<Record<'cpu' | 'wall', string>> = {};
     try {
       await mkdir(this.dir, { recursive: true });
@@ -173,19 +194,170 @@ export class DirectoryExporter implements ProfileExporter {
         files[profile.kind] = name;
       }
       const recordName = `${stem}${RECORD_SUFFIX}`;
-      // The record counts its own size; 12 bytes leave room for that number.
-      const recordBytes = Buffer.byteLength(JSON.stringify(this.record(window, files, 0))) + 12;
-      const text = JSON.stringify(this.record(window, files, encodedBytes(window) + recordBytes));
+      const text = this.recordText(window, files);
       await writeFileAtomic(path.join(this.dir, recordName), text);
       this.known.set(recordName, JSON.parse(text) as WindowRecord);
       if (this.lastError !== undefined) this.logger.info(`writing profiles to ${this.dir} again`);
       this.lastError = undefined;
       return true;
     } catch (err) {
+      // After writeAtExit, these names hold the window it wrote: leave them.
+      if (this.exited) return false;
       await Promise.all(Object.values(files).map((f) => unlink(path.join(this.dir, f)).catch(() => undefined)));
       this.noteWriteError(err);
       return false;
     }
+  }
+
+  /**
+   * Writes every window still queued, and `more`, with synchronous calls:
+   * for the moment the process exits, when no callback runs again. A window
+   * whose write was under way keeps its file names, so its files are
+   * replaced by the same bytes, never doubled, and one whose record is
+   * already in place is not written again. Logs nothing (the caller reports
+   * in one line), takes no window afterwards, and never throws.
+   */
+  writeAtExit(more: readonly EncodedWindow[], budgetMs: number): ExitWriteResult {
+    const started = Date.now();
+    let written = 0;
+    let failed = 0;
+    let outOfTime = 0;
+    let error: string | undefined;
+    try {
+      this.closing = true;
+      this.closed = true;
+      this.exited = true;
+      const entries: QueuedWindow[] = [
+        ...this.queue.drain(),
+        ...more.map((window) => ({ window, bytes: encodedBytes(window) })),
+      ];
+      for (const entry of entries) {
+        if (Date.now() - started > budgetMs) {
+          outOfTime++;
+          continue;
+        }
+        try {
+          this.writeWindowSync(entry);
+          written++;
+        } catch (err) {
+          failed++;
+          error ??= (err as { message?: string })?.message ?? String(err);
+        }
+      }
+      this.sent += written;
+      this.failed += failed;
+      this.dropped += outOfTime;
+      if (written > 0) this.maintainSync();
+      this.idle.check();
+    } catch (err) {
+      error ??= String(err);
+    }
+    return { written, failed, outOfTime, ...(error !== undefined ? { error } : {}) };
+  }
+
+  private writeWindowSync(entry: QueuedWindow): void {
+    const resumed = entry.stem !== undefined;
+    const stem = (entry.stem ??= this.nextStem(entry.window));
+    const recordName = `${stem}${RECORD_SUFFIX}`;
+    const recordPath = path.join(this.dir, recordName);
+    // The record appears last: if it is there, the window was written whole.
+    if (resumed && existsSync(recordPath)) {
+      const record = readRecordSync(recordPath);
+      if (record) this.known.set(recordName, record);
+      return;
+    }
+    const files: Partial<Record<'cpu' | 'wall', string>> = {};
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      for (const profile of entry.window.profiles) {
+        const name = `${stem}.${profile.kind}${PROFILE_SUFFIX}`;
+        writeFileAtomicSync(path.join(this.dir, name), profile.gzip);
+        files[profile.kind] = name;
+      }
+      const text = this.recordText(entry.window, files);
+      writeFileAtomicSync(recordPath, text);
+      this.known.set(recordName, JSON.parse(text) as WindowRecord);
+    } catch (err) {
+      for (const f of Object.values(files)) {
+        try {
+          unlinkSync(path.join(this.dir, f));
+        } catch {
+          // Already gone.
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** maintain() with synchronous calls. */
+  private maintainSync(): void {
+    try {
+      const names = readdirSync(this.dir);
+      // An asynchronous write cut short by the exit leaves its temporary file.
+      const ownTemp = `.${process.pid}.`;
+      for (const name of names) {
+        if (!name.startsWith('.') || !name.endsWith('.tmp') || !name.includes(ownTemp)) continue;
+        try {
+          unlinkSync(path.join(this.dir, name));
+        } catch {
+          // Already renamed or removed.
+        }
+      }
+      const present = new Set(names.filter(isRecordFile));
+      for (const name of this.known.keys()) if (!present.has(name)) this.known.delete(name);
+      for (const name of present) {
+        if (this.known.has(name)) continue;
+        const record = readRecordSync(path.join(this.dir, name));
+        if (record) this.known.set(name, record);
+      }
+      const victims = this.overBound();
+      for (const [name, record] of victims) {
+        let gone = true;
+        try {
+          unlinkSync(path.join(this.dir, name));
+        } catch {
+          gone = false;
+        }
+        for (const file of Object.values(record.files)) {
+          try {
+            if (file) unlinkSync(path.join(this.dir, file));
+          } catch {
+            // Already gone.
+          }
+        }
+        this.known.delete(name);
+        if (gone) this.removed++;
+      }
+      writeFileAtomicSync(path.join(this.dir, INDEX_FILE), this.indexText());
+    } catch {
+      // The records are the truth; readers fall back to them.
+    }
+  }
+
+  /** The record of a window as written; it counts its own size. */
+  private recordText(window: EncodedWindow, files: WindowRecord['files']): string {
+    // 12 bytes leave room for the size's own digits.
+    const recordBytes = Buffer.byteLength(JSON.stringify(this.record(window, files, 0))) + 12;
+    return JSON.stringify(this.record(window, files, encodedBytes(window) + recordBytes));
+  }
+
+  private indexText(): string {
+    const index: OutputIndex = { version: 1, windows: [...this.known.values()].sort(byTime) };
+    return JSON.stringify(index, null, 1);
+  }
+
+  /** The oldest windows to remove, in order, to bring the directory within its bound. */
+  private overBound(): [string, WindowRecord][] {
+    let total = 0;
+    for (const r of this.known.values()) total += r.bytes;
+    const victims: [string, WindowRecord][] = [];
+    if (total <= this.options.maxBytes) return victims;
+    for (const entry of [...this.known.entries()].sort((a, b) => byTime(a[1], b[1]))) {
+      if (total <= this.options.maxBytes) break;
+      victims.push(entry);
+      total -= entry[1].bytes;
+    }
+    return victims;
   }
 
   private record(window: EncodedWindow, files: WindowRecord['files'], bytes: number): WindowRecord {
@@ -220,8 +392,7 @@ export class DirectoryExporter implements ProfileExporter {
     try {
       await this.refreshKnown();
       await this.keepWithinBound();
-      const index: OutputIndex = { version: 1, windows: [...this.known.values()].sort(byTime) };
-      await writeFileAtomic(path.join(this.dir, INDEX_FILE), JSON.stringify(index, null, 1));
+      await writeFileAtomic(path.join(this.dir, INDEX_FILE), this.indexText());
     } catch (err) {
       this.logger.warn(`could not update ${path.join(this.dir, INDEX_FILE)}: ${String(err)}`);
     }
@@ -238,13 +409,10 @@ export class DirectoryExporter implements ProfileExporter {
   }
 
   private async keepWithinBound(): Promise<void> {
-    let total = 0;
-    for (const r of this.known.values()) total += r.bytes;
-    if (total <= this.options.maxBytes) return;
-    const oldestFirst = [...this.known.entries()].sort((a, b) => byTime(a[1], b[1]));
+    const victims = this.overBound();
+    if (victims.length === 0) return;
     let removedNow = 0;
-    for (const [name, record] of oldestFirst) {
-      if (total <= this.options.maxBytes) break;
+    for (const [name, record] of victims) {
       // The record goes first: without it the window is no longer listed.
       const gone = await unlink(path.join(this.dir, name)).then(
         () => true,
@@ -254,7 +422,6 @@ export class DirectoryExporter implements ProfileExporter {
         if (file) await unlink(path.join(this.dir, file)).catch(() => undefined);
       }
       this.known.delete(name);
-      total -= record.bytes;
       if (gone) removedNow++;
     }
     this.removed += removedNow;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -64,10 +65,23 @@ export async function readOutputIndex(dir: string): Promise<OutputIndex> {
 /** A window record, or undefined if it vanished or is not one. */
 export async function readRecord(file: string): Promise<WindowRecord | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as WindowRecord;
-    if (typeof parsed.startEpochNs !== 'string' || typeof parsed.files !== 'object') return undefined;
-    return parsed;
+    return parseRecord(await readFile(file, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** readRecord with a synchronous read: for the moment the process exits. */
+export function readRecordSync(file: string): WindowRecord | undefined {
+  try {
+    return parseRecord(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseRecord(text: string): WindowRecord | undefined {
+  const parsed = JSON.parse(text) as WindowRecord;
+  if (typeof parsed.startEpochNs !== 'string' || typeof parsed.files !== 'object') return undefined;
+  return parsed;
 }

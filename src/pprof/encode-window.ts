@@ -1,9 +1,10 @@
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import type { Profile } from 'pprof-format';
 import type { ProfileWindow } from '../profile/window';
 import { NodeKind } from '../native/types';
-import type { GeneratedFrame, WindowFrameMapper } from '../sourcemap/types';
+import { PassThroughFrameMapper } from '../sourcemap/create-frame-mapper';
+import type { FrameMapper, GeneratedFrame, MappedFrame, WindowFrameMapper } from '../sourcemap/types';
 import { buildWithFunctions, nodeFunctions, type NodeFunction } from './build-profiles';
 import { SERIES_NAME, type EncodedProfile, type EncodedWindow, type ProfileKind } from './encoded-window';
 
@@ -56,6 +57,48 @@ export async function encodeResolved(
     profiles,
     summary: built.summary,
   };
+}
+
+/**
+ * encodeWindow without yielding: for the moment the process exits, when no
+ * callback, worker or thread-pool job will run again. Frames are asked of
+ * `frames` directly (`map` answers from what it holds, or on this thread),
+ * never through its worker.
+ */
+export function encodeWindowSync(window: ProfileWindow, options: EncodeOptions = {}): EncodedWindow {
+  const frames = options.frames && framesAtExit(options.frames);
+  const built = buildWithFunctions(window, nodeFunctions(window, frames), options.wall === true);
+  const profiles: EncodedProfile[] = [encodeProfileSync('cpu', built.cpu)];
+  if (built.wall) profiles.push(encodeProfileSync('wall', built.wall));
+  return {
+    startEpochNs: window.startEpochNs,
+    endEpochNs: window.endEpochNs,
+    profiles,
+    summary: built.summary,
+  };
+}
+
+/** A frame mapper that can say what it already knows without loading anything. */
+interface KnownFrames {
+  /** The answer held in memory for `frame`, if any; never reads or parses a map. */
+  mapKnown?(frame: GeneratedFrame): MappedFrame | undefined;
+}
+
+/**
+ * The frames for an encode at exit: answers the mapper already holds, and
+ * generated locations (paths shortened) for the rest, so that a large map
+ * is never read and parsed while the process exits. A mapper that cannot
+ * tell what it holds maps as usual, on this thread.
+ */
+function framesAtExit(frames: WindowFrameMapper & KnownFrames): FrameMapper {
+  const mapKnown = frames.mapKnown?.bind(frames);
+  if (mapKnown === undefined) return frames;
+  const generated = new PassThroughFrameMapper(process.cwd());
+  return { map: (frame) => mapKnown(frame) ?? generated.map(frame) };
+}
+
+function encodeProfileSync(kind: ProfileKind, profile: Profile): EncodedProfile {
+  return { kind, seriesName: SERIES_NAME[kind], gzip: gzipSync(profile.encode()) };
 }
 
 async function encodeProfile(kind: ProfileKind, profile: Profile): Promise<EncodedProfile> {

@@ -1,6 +1,7 @@
 import type { ProfileWindow } from '../profile/window';
 import type { WindowFrameMapper } from '../sourcemap/types';
 import { encodeCounted } from './encode-counted';
+import { encodeWindowSync } from './encode-window';
 import type { EncodedWindow } from './encoded-window';
 import type { MainThreadCost } from './main-thread-cost';
 
@@ -15,6 +16,11 @@ export interface WindowEncoderOptions {
 export interface WindowEncoder {
   /** `cost` receives the calling thread's time spent on this window. */
   encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow>;
+  /**
+   * Encodes on the calling thread without yielding, for the last windows
+   * when the process exits; must not wait for a worker.
+   */
+  encodeSync?(window: ProfileWindow): EncodedWindow;
   /** Frees what the encoder holds (a worker thread); later windows encode on the calling thread. */
   close(): Promise<void>;
 }
@@ -25,6 +31,10 @@ export class InThreadEncoder implements WindowEncoder {
 
   encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow> {
     return encodeCounted(window, this.options, cost);
+  }
+
+  encodeSync(window: ProfileWindow): EncodedWindow {
+    return encodeWindowSync(window, this.options);
   }
 
   async close(): Promise<void> {}

@@ -19,6 +19,8 @@ export interface WindowCounters {
   /** V8 samples with no tick, and ticks with no V8 sample. */
   readonly unmatchedSamples: number;
   readonly unmatchedTicks: number;
+  /** V8 samples taken without a signal (at a deoptimization): left out, not lost. */
+  readonly untimedSamples: number;
   /** Samples whose slot no longer had labels (slot table overflow or retired). */
   readonly unlabelledSlots: number;
 }

@@ -1,12 +1,14 @@
 import { BackgroundEncoder } from '../pprof/background-encoder';
+import { encodeWindowSync } from '../pprof/encode-window';
 import type { WindowEncoder } from '../pprof/window-encoder';
 import type { EncodedWindow } from '../pprof/encoded-window';
 import type { MainThreadCost } from '../pprof/main-thread-cost';
+import { exitOutputsOf } from '../export/exit-outputs';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../export/logger';
 import type { ProfileWindow } from '../profile/window';
 import type { WindowFrameMapper } from '../sourcemap/types';
-import type { WindowSink } from './ports';
+import type { ExitReport, WindowSink } from './ports';
 
 export interface ExportingSinkOptions {
   readonly exporter: ProfileExporter;
@@ -29,6 +31,11 @@ export interface ExportingSinkStats {
   readonly encodeFailures: number;
 }
 
+/** A consumed window, until the exporter has it. */
+interface Waiting {
+  readonly window: ProfileWindow;
+}
+
 /**
  * Encodes each closed window as pprof and queues it on the exporter. Windows
  * are encoded one after another, so they reach the exporter in order even
@@ -37,6 +44,9 @@ export interface ExportingSinkStats {
 export class ExportingSink implements WindowSink {
   private readonly inFlight = new Set<Promise<void>>();
   private last: Promise<void> = Promise.resolve();
+  /** Consumed windows not yet handed to the exporter, oldest first. */
+  private waiting: Waiting[] = [];
+  private exited = false;
   private encoded = 0;
   private encodeFailures = 0;
   private readonly encoder: WindowEncoder;
@@ -50,17 +60,25 @@ export class ExportingSink implements WindowSink {
   }
 
   consume(window: ProfileWindow, pause?: MainThreadCost): void {
-    const job = this.last.then(() => this.encoder.encode(window, pause)).then(
-      (encoded) => {
-        this.encoded++;
-        this.options.onEncoded?.(encoded);
-        this.options.exporter.export(encoded);
-      },
-      (err: unknown) => {
-        this.encodeFailures++;
-        this.options.logger.error(`could not encode a profile window: ${String(err)}`);
-      },
-    );
+    if (this.exited) return;
+    const entry: Waiting = { window };
+    this.waiting.push(entry);
+    const job = this.last
+      // A window finished at exit meanwhile is not encoded again.
+      .then(() => (this.waiting.includes(entry) ? this.encoder.encode(window, pause) : undefined))
+      .then(
+        (encoded) => {
+          if (encoded === undefined || !this.take(entry)) return;
+          this.encoded++;
+          this.notifyEncoded(encoded);
+          this.options.exporter.export(encoded);
+        },
+        (err: unknown) => {
+          if (!this.take(entry)) return;
+          this.encodeFailures++;
+          this.options.logger.error(`could not encode a profile window: ${String(err)}`);
+        },
+      );
     this.last = job;
     this.inFlight.add(job);
     void job.finally(() => this.inFlight.delete(job));
@@ -80,8 +98,89 @@ export class ExportingSink implements WindowSink {
     await this.options.frames?.close();
   }
 
+  /**
+   * Encodes the windows the exporter does not have yet on this thread (a
+   * window the worker is encoding is encoded again here: the worker's answer
+   * would never be read) and has the output directory write them and its
+   * queue synchronously. Windows for a server are counted, not sent.
+   */
+  finishAtExit(budgetMs: number): ExitReport {
+    const started = Date.now();
+    this.exited = true;
+    const windows = this.waiting.map((w) => w.window);
+    this.waiting = [];
+    const outputs = exitOutputsOf(this.options.exporter);
+    let notUploaded = 0;
+    if (outputs.others.length > 0) {
+      notUploaded = windows.length;
+      for (const o of outputs.others) notUploaded += safePending(o);
+    }
+    const directory = outputs.directory;
+    if (!directory) return { written: 0, notWritten: 0, outOfTime: 0, notUploaded };
+
+    const encoded: EncodedWindow[] = [];
+    let encodeFailed = 0;
+    let unencoded = 0;
+    let encodeError: string | undefined;
+    for (const window of windows) {
+      if (Date.now() - started > budgetMs) {
+        unencoded++;
+        continue;
+      }
+      try {
+        const e = this.encodeSync(window);
+        this.encoded++;
+        this.notifyEncoded(e);
+        encoded.push(e);
+      } catch (err) {
+        this.encodeFailures++;
+        encodeFailed++;
+        encodeError ??= `could not encode a profile window: ${String(err)}`;
+      }
+    }
+    const r = directory.writeAtExit(encoded, Math.max(0, budgetMs - (Date.now() - started)));
+    const error = r.error ?? encodeError;
+    return {
+      written: r.written,
+      notWritten: r.failed + r.outOfTime + unencoded + encodeFailed,
+      outOfTime: r.outOfTime + unencoded,
+      directory: directory.directory,
+      notUploaded,
+      ...(error !== undefined ? { error } : {}),
+    };
+  }
+
   stats(): ExportingSinkStats {
     return { encoded: this.encoded, encodeFailures: this.encodeFailures };
+  }
+
+  private encodeSync(window: ProfileWindow): EncodedWindow {
+    if (this.encoder.encodeSync) return this.encoder.encodeSync(window);
+    return encodeWindowSync(window, { wall: this.options.wall, frames: this.options.frames });
+  }
+
+  /** Removes `entry` from the waiting windows; false if it was not there. */
+  private take(entry: Waiting): boolean {
+    const i = this.waiting.indexOf(entry);
+    if (i < 0) return false;
+    this.waiting.splice(i, 1);
+    return true;
+  }
+
+  private notifyEncoded(window: EncodedWindow): void {
+    try {
+      this.options.onEncoded?.(window);
+    } catch (err) {
+      this.options.logger.debug(`a window callback failed: ${String(err)}`);
+    }
+  }
+}
+
+function safePending(exporter: ProfileExporter): number {
+  try {
+    return exporter.stats().pending;
+  } catch {
+    return 0;
   }
 }
 

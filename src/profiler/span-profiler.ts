@@ -2,7 +2,7 @@ import type { NativeBinding } from '../native/types';
 import type { ProfileWindow } from '../profile/window';
 import { ThreadSampler } from '../sampler/thread-sampler';
 import { EpochClock } from './epoch-clock';
-import type { SlotLabelSource, WindowSink } from './ports';
+import type { ExitReport, SlotLabelSource, WindowSink } from './ports';
 import { buildWindow } from './window-builder';
 import { PauseRecorder, type PauseSummary } from './pause-recorder';
 
@@ -27,6 +27,8 @@ export interface SpanProfilerStats {
   readonly ticks: number;
   readonly droppedTicks: number;
   readonly unmatchedSamples: number;
+  /** V8 samples taken at a deoptimization, with no signal: left out of profiles, not lost. */
+  readonly untimedSamples: number;
   readonly unmatchedTicks: number;
   readonly unlabelledSamples: number;
   readonly recoveries: number;
@@ -57,6 +59,7 @@ export class SpanProfiler {
     ticks: 0,
     droppedTicks: 0,
     unmatchedSamples: 0,
+    untimedSamples: 0,
     unmatchedTicks: 0,
     unlabelledSamples: 0,
     recoveries: 0,
@@ -129,6 +132,20 @@ export class SpanProfiler {
     await this.options.sink.shutdown(deadlineMs);
   }
 
+  /**
+   * The process is exiting (process.exit(), or the loop ended): closes the
+   * last window, stops sampling, and has the sink finish synchronously what
+   * it still holds. Must run before the sampler's own exit listener, or the
+   * last window is gone. Undefined when the sink cannot finish at exit.
+   */
+  finishAtExit(budgetMs: number): ExitReport | undefined {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.closeWindow();
+    this.sampler.stop();
+    return this.options.sink.finishAtExit?.(budgetMs);
+  }
+
   stats(): SpanProfilerStats {
     return { ...this.totals, pause: this.pauses.summary() };
   }
@@ -140,6 +157,7 @@ export class SpanProfiler {
     t.ticks += w.counters.ticks;
     t.droppedTicks += w.counters.droppedTicks;
     t.unmatchedSamples += w.counters.unmatchedSamples;
+    t.untimedSamples += w.counters.untimedSamples;
     t.unmatchedTicks += w.counters.unmatchedTicks;
     t.unlabelledSamples += w.counters.unlabelledSlots;
     t.recoveries = w.raw.stats.recoveries;

@@ -41,6 +41,7 @@ export function buildWindow(
       ticks: ticks.ticks,
       droppedTicks: ticks.droppedTicks,
       unmatchedSamples: raw.stats.unmatchedSamples,
+      untimedSamples: raw.stats.untimedSamples,
       unmatchedTicks: raw.stats.unmatchedTicks,
       unlabelledSlots: unlabelled,
     },

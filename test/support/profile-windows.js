@@ -64,6 +64,7 @@ function windowOf(raw, labels) {
       droppedTicks: 0,
       unmatchedSamples: raw.stats.unmatchedSamples,
       unmatchedTicks: raw.stats.unmatchedTicks,
+      untimedSamples: raw.stats.untimedSamples ?? 0,
       unlabelledSlots: 0,
     },
   };
@@ -115,6 +116,7 @@ function handWindow({ nodes, samples, labels = new Map(), startEpochNs = 1_700_0
     stats: {
       v8Samples: samples.length,
       unmatchedSamples: 0,
+      untimedSamples: 0,
       unmatchedTicks: 0,
       rotateNs: 0,
       translateNs: 0,
@@ -127,7 +129,7 @@ function handWindow({ nodes, samples, labels = new Map(), startEpochNs = 1_700_0
     startEpochNs,
     endEpochNs: startEpochNs + durationNs,
     labels,
-    counters: { ticks: samples.length, droppedTicks: 0, unmatchedSamples: 0, unmatchedTicks: 0, unlabelledSlots: 0 },
+    counters: { ticks: samples.length, droppedTicks: 0, unmatchedSamples: 0, unmatchedTicks: 0, untimedSamples: 0, unlabelledSlots: 0 },
   };
 }
 

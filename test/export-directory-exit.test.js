@@ -1,0 +1,180 @@
+'use strict';
+// Writing the last windows while the process exits: synchronous calls only,
+// the same files and index as the asynchronous path, and no window twice.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { DirectoryExporter, readOutputIndex } = require('../dist/export/index.js');
+const { BackgroundEncoder, InThreadEncoder, decodeProfileSync, readSamples } = require('../dist/pprof/index.js');
+const { ExportingSink } = require('../dist/profiler/exporting-sink.js');
+const { stopSampler, shiftedWindow } = require('./support/profile-windows.js');
+const { encodedWindows, realWindow, capturingLogger, CHECKOUT } = require('./support/exporter-fixtures.js');
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-dir-exit-'));
+let dirCount = 0;
+test.after(() => {
+  stopSampler();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const freshDir = () => path.join(root, `out-${++dirCount}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exporterIn(directory, { maxBytes = 64 << 20, logger } = {}) {
+  return new DirectoryExporter({
+    directory,
+    maxBytes,
+    maxQueueBytes: 16 << 20,
+    serviceName: 'checkout-service',
+    logger: logger ?? capturingLogger().logger,
+  });
+}
+
+/** Records, index and profiles agree; returns the records' start times, sorted. */
+async function checkedDirectory(dir) {
+  const names = fs.readdirSync(dir);
+  assert.deepEqual(names.filter((n) => n.startsWith('.')), [], 'no temporary file left');
+  const recordNames = names.filter((n) => n.endsWith('.json') && n !== 'index.json');
+  const records = recordNames.map((n) => JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')));
+  const index = await readOutputIndex(dir);
+  assert.deepEqual(index.windows, [...records].sort((a, b) => (BigInt(a.startEpochNs) < BigInt(b.startEpochNs) ? -1 : 1)));
+  for (const r of records) {
+    const samples = readSamples(decodeProfileSync(fs.readFileSync(path.join(dir, r.files.cpu))));
+    assert.ok(samples.some((s) => s.labels.span_id === CHECKOUT.spanId), 'a labelled, valid profile');
+  }
+  assert.equal(names.filter((n) => n.endsWith('.cpu.pb.gz')).length, records.length, 'no profile without its record');
+  return records.map((r) => r.startEpochNs).sort();
+}
+
+for (const stage of ['creating the directory', 'after its first profile file']) {
+  test(`a window being written ${stage} is finished under the same names, once`, async () => {
+    const dir = freshDir();
+    const all = await encodedWindows(4);
+    const exporter = exporterIn(dir);
+    let windows = all.slice(0, 3);
+    if (stage !== 'creating the directory') {
+      // A window written whole first, so the directory exists.
+      exporter.export(all[0]);
+      assert.equal(await exporter.flush(10_000), true);
+      windows = all.slice(1);
+    }
+    exporter.export(windows[0]);
+    exporter.export(windows[1]);
+    if (stage !== 'creating the directory') {
+      const before = fs.readdirSync(dir).filter((n) => n.endsWith('.cpu.pb.gz')).length;
+      while (fs.readdirSync(dir).filter((n) => n.endsWith('.cpu.pb.gz')).length === before) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    const result = exporter.writeAtExit([windows[2]], 1000);
+    assert.equal(result.failed, 0, result.error);
+    assert.equal(result.outOfTime, 0);
+    // The interrupted asynchronous write may still land: on the same names.
+    await sleep(300);
+    const expected = (stage === 'creating the directory' ? windows : all).map((w) => w.startEpochNs.toString()).sort();
+    assert.deepEqual(await checkedDirectory(dir), expected);
+    assert.equal(exporter.stats().sent, expected.length);
+    assert.equal(exporter.stats().pending, 0);
+  });
+}
+
+test('windows already written are not written again at exit', async () => {
+  const dir = freshDir();
+  const exporter = exporterIn(dir);
+  const windows = await encodedWindows(2);
+  for (const w of windows) exporter.export(w);
+  assert.equal(await exporter.flush(10_000), true);
+  const before = new Map(fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).mtimeNs]));
+  const result = exporter.writeAtExit([], 1000);
+  assert.deepEqual(result, { written: 0, failed: 0, outOfTime: 0 });
+  const after = new Map(fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).mtimeNs]));
+  assert.deepEqual(after, before);
+  exporter.export(windows[0]);
+  assert.equal(exporter.stats().dropped, 1, 'nothing is taken after exit');
+});
+
+test("temporary files of this process's cut-short writes are removed at exit, other processes' are left", async () => {
+  const dir = freshDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const ours = `.20260101T000000.000Z-${process.pid}-000001.cpu.pb.gz.${process.pid}.0a1b2c3d.tmp`;
+  const theirs = `.20260101T000000.000Z-1-000001.cpu.pb.gz.1.0a1b2c3d.tmp`;
+  fs.writeFileSync(path.join(dir, ours), 'partial');
+  fs.writeFileSync(path.join(dir, theirs), 'partial');
+  const exporter = exporterIn(dir);
+  assert.equal(exporter.writeAtExit(await encodedWindows(1), 1000).written, 1);
+  const hidden = fs.readdirSync(dir).filter((n) => n.startsWith('.'));
+  assert.deepEqual(hidden, [theirs]);
+});
+
+test('the size bound holds for windows written at exit', async () => {
+  const dir = freshDir();
+  const windows = await encodedWindows(4);
+  const oneWindow = windows[0].profiles[0].gzip.byteLength + 400;
+  const exporter = exporterIn(dir, { maxBytes: Math.floor(oneWindow * 2.5) });
+  const result = exporter.writeAtExit(windows, 1000);
+  assert.equal(result.written, 4);
+  const kept = await checkedDirectory(dir);
+  assert.deepEqual(kept, windows.slice(2).map((w) => w.startEpochNs.toString()), 'the newest two are kept');
+  assert.equal(exporter.stats().removed, 2);
+});
+
+test('an unwritable directory at exit: counted with its error, nothing thrown or logged', async () => {
+  const file = path.join(root, `file-${++dirCount}`);
+  fs.writeFileSync(file, 'not a directory');
+  const { logger, lines } = capturingLogger();
+  const exporter = exporterIn(path.join(file, 'profiles'), { logger });
+  const result = exporter.writeAtExit(await encodedWindows(2), 1000);
+  assert.equal(result.written, 0);
+  assert.equal(result.failed, 2);
+  assert.match(result.error, /ENOTDIR/);
+  assert.deepEqual(lines, []);
+  assert.equal(exporter.stats().failed, 2);
+});
+
+test('a spent time budget leaves windows unwritten and counted', async () => {
+  const dir = freshDir();
+  const exporter = exporterIn(dir);
+  const result = exporter.writeAtExit(await encodedWindows(3), -1);
+  assert.deepEqual(result, { written: 0, failed: 0, outOfTime: 3 });
+  assert.equal(exporter.stats().dropped, 3);
+});
+
+for (const [name, makeEncoder] of [
+  ['on the worker', () => new BackgroundEncoder({ wall: true })],
+  ['on this thread', () => new InThreadEncoder({ wall: true })],
+]) {
+  test(`the sink finishes windows still being encoded ${name}, and each reaches the directory once`, async () => {
+    const dir = freshDir();
+    const exporter = exporterIn(dir);
+    const encoder = makeEncoder();
+    const seen = [];
+    const sink = new ExportingSink({
+      exporter,
+      logger: capturingLogger().logger,
+      wall: true,
+      encoder,
+      onEncoded: (w) => seen.push(w.startEpochNs),
+    });
+    const base = await realWindow();
+    const windows = [0, 1, 2].map((i) => shiftedWindow(base, BigInt(i) * 10_000_000_000n));
+    for (const w of windows) sink.consume(w);
+    const report = sink.finishAtExit(1000);
+    assert.equal(report.written, 3);
+    assert.equal(report.notWritten, 0);
+    assert.equal(report.notUploaded, 0);
+    assert.equal(report.directory, path.resolve(dir));
+    // Whatever was in flight settles now and must not write again.
+    await sleep(300);
+    await sink.shutdown(1000);
+    const expected = windows.map((w) => w.startEpochNs.toString()).sort();
+    assert.deepEqual(await checkedDirectory(dir), expected);
+    assert.equal(fs.readdirSync(dir).filter((n) => n.endsWith('.wall.pb.gz')).length, 3);
+    assert.deepEqual(seen.map(String).sort(), expected, 'each window encoded once');
+    assert.equal(sink.stats().encoded, 3);
+    sink.consume(windows[0]);
+    await sleep(100);
+    assert.equal(exporter.stats().sent, 3, 'nothing is taken after exit');
+  });
+}
