@@ -74,6 +74,25 @@ function spinIn(fn, ms) {
   return fn(ms);
 }
 
+// Parameters and body of a function that spins for `ms` of wall time. The
+// clock is read once per 10,000 iterations, so nearly every sample has the
+// function itself as its leaf frame, not the clock's own frames.
+const SPIN_BODY = '(ms) { const e = performance.now() + ms; let x = 0; while (performance.now() < e) for (let i = 0; i < 10000; i++) x += Math.sqrt(x + i); return x; }';
+
+/**
+ * Samples `run` until the window holds the function under test (`hit`), at
+ * most 3 times: on a loaded machine a 300 ms run can, rarely, get no sample
+ * at all, and that says nothing of how names are encoded.
+ */
+async function sampleUntil(run, hit) {
+  let window;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    window = await sampleWindow({ phases: [{ slot: 0, run }] });
+    if (hit(window)) break;
+  }
+  return window;
+}
+
 test('a 10,000-frame recursion: no crash; V8 keeps the innermost 255 frames, spanprof all of them', async () => {
   // In a child with a larger V8 stack: 10,000 frames overflow the default on Node 24.
   const r = spawnSync(process.execPath, ['--stack-size=4000', path.join(__dirname, 'fixtures', 'reliability-deep-stack.js')], {
@@ -100,26 +119,24 @@ test('a 10,000-frame recursion: no crash; V8 keeps the innermost 255 frames, spa
 
 test('a function named with 1 MB of characters: sampled, encoded and read back whole', async () => {
   const name = `h${'x'.repeat(2 ** 20 - 1)}`;
-  const huge = new Function(`return function ${name}(ms) { const e = performance.now() + ms; let x = 0; while (performance.now() < e) x += Math.sqrt(x + 1); return x; }`)();
-  const window = await sampleWindow({ phases: [{ slot: 0, run: () => spinIn(huge, 300) }] });
+  const huge = new Function(`return function ${name}${SPIN_BODY}`)();
+  const window = await sampleUntil(() => spinIn(huge, 300), (w) => w.raw.strings.includes(name));
   const { samples } = await roundTrip(window);
-  const hit = samples.filter((s) => s.stack[0].length === name.length);
+  const hit = samples.flatMap((s) => s.stack).filter((f) => f.length === name.length);
   assert.ok(hit.length > 0, 'no sample in the 1 MB function');
-  assert.equal(hit[0].stack[0], name);
+  assert.equal(hit[0], name);
 });
 
 test('control characters and unpaired surrogates in function names: valid UTF-8, nothing else changed', async () => {
   const key = 'ctl\\u0001\\n\\t\\u001b[31m\\ud800\\udfffend\\u00e9\\ud83d\\ude00';
-  const odd = new Function(
-    `return ({ "${key}": function (ms) { const e = performance.now() + ms; let x = 0; while (performance.now() < e) x += Math.sqrt(x + 1); return x; } })["${key}"];`,
-  )();
-  const window = await sampleWindow({ phases: [{ slot: 0, run: () => odd(300) }] });
+  const odd = new Function(`return ({ "${key}": function ${SPIN_BODY} })["${key}"];`)();
+  const window = await sampleUntil(() => odd(300), (w) => w.raw.strings.some((n) => n.startsWith('ctl')));
   const fromV8 = window.raw.strings.find((s) => s.startsWith('ctl'));
   assert.ok(fromV8, 'V8 did not name the function');
   assert.ok(fromV8.isWellFormed(), 'V8 hands over well-formed names');
   assert.match(fromV8, /^ctl\u0001\n\t\u001b\[31m.*end\u00e9\ud83d\ude00$/u, JSON.stringify(fromV8));
   const { samples } = await roundTrip(window);
-  assert.ok(samples.some((s) => s.stack[0] === fromV8), 'the name came back changed');
+  assert.ok(samples.some((s) => s.stack.includes(fromV8)), 'the name came back changed');
 });
 
 test('span names with control characters, unpaired surrogates, 2 KB and 100 KB, from real spans', async () => {
