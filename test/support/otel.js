@@ -129,16 +129,24 @@ function startSampling({ capacity, mechanism, windowMs = 500 } = {}) {
   };
 }
 
-/** A CPU burner named `name` (its own code, so V8's profile names it). */
+/**
+ * A CPU burner named `name` (its own code, so V8's profile names it). It
+ * burns `ms` of this thread's CPU time, not wall time: the sampler ticks
+ * while the thread runs, so a loaded machine still gives ~ms/10 samples.
+ */
 function burner(name) {
+  const { loadNative } = require('../../dist/native/load');
+  const native = loadNative();
+  if (!native.ok) throw new Error(native.reason);
   return new Function(
+    'cpuNs',
     `return function ${name}(ms) {
-      const end = performance.now() + ms;
+      const end = cpuNs() + ms * 1e6;
       let x = 0;
-      do { for (let i = 0; i < 2000; i++) x += Math.sqrt(x + i); } while (performance.now() < end);
+      do { for (let i = 0; i < 2000; i++) x += Math.sqrt(x + i); } while (cpuNs() < end);
       return x;
     }`,
-  )();
+  )(native.binding.threadCpuNs);
 }
 
 /** The first name on a sample's stack (leaf first) that matches `pattern`, as its match. */
