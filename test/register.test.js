@@ -50,6 +50,7 @@ for (const [flag, setup] of [
     const rootIds = new Set(roots.map((s) => s.spanId));
     const labelled = inApp.filter((s) => rootIds.has(s.labels.span_id));
     t.diagnostic(`${count(inApp)} samples in handleOrder, ${count(labelled)} with a root span id`);
+    // handleOrder burns 960 ms of CPU time in all: about 96 samples, loaded or not.
     assert.ok(count(inApp) >= 50, `${count(inApp)} samples`);
     assert.ok(count(labelled) / count(inApp) >= 0.95, `${count(labelled)}/${count(inApp)} labelled`);
     const byId = new Map(roots.map((s) => [s.spanId, s]));
