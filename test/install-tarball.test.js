@@ -172,7 +172,7 @@ for (const preload of ['--import', '--require']) {
     for (const [fn, row] of Object.entries(rows)) {
       t.diagnostic(`${fn.padEnd(11)} ${String(row.total).padStart(3)} samples, own ${pct(row.own, row.total)}, ` +
         `other span ${row.other}, no span ${row.none}`);
-      // 400 ms of CPU each: about 40 samples, fewer on a loaded machine.
+      // 400 ms of CPU time each: about 40 samples, however loaded the machine.
       assert.ok(row.total >= 10, `${fn}: only ${row.total} samples`);
       assert.ok(row.own / row.total >= 0.9, `${fn}: right label on ${pct(row.own, row.total)}`);
       assert.ok(row.other / row.total <= 0.05, `${fn}: another span's id on ${pct(row.other, row.total)}`);
