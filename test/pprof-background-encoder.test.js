@@ -8,7 +8,8 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const buildModule = require('../dist/pprof/build-profiles.js');
 const { BackgroundEncoder, InThreadEncoder, decodeProfile, readSamples } = require('../dist/pprof/index.js');
-const { sampleWindow, stopSampler, busyFor } = require('./support/profile-windows.js');
+const { sampleWindow, stopSampler } = require('./support/profile-windows.js');
+const { burnCpu } = require('./support/cpu-burn.js');
 
 const LABELS = new Map([
   [1, { spanId: 'a1a1a1a1a1a1a1a1', traceId: '0123456789abcdef0123456789abcdef', spanName: 'GET /alpha' }],
@@ -28,10 +29,11 @@ function hotBeta() {
 
 let window;
 test.before(async () => {
+  // CPU time, not wall time: labelled samples however busy the machine.
   window = await sampleWindow({
     phases: [
-      { slot: 1, run: () => busyFor(150, hotAlpha) },
-      { slot: 2, run: () => busyFor(150, hotBeta) },
+      { slot: 1, run: () => burnCpu(150, hotAlpha) },
+      { slot: 2, run: () => burnCpu(150, hotBeta) },
     ],
     idleMs: 50,
     labels: LABELS,

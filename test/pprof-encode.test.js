@@ -14,6 +14,7 @@ const {
   SAMPLING_PERIOD_NS,
 } = require('../dist/pprof/index.js');
 const { sampleWindow, handWindow, stopSampler, busyFor, Kind } = require('./support/profile-windows.js');
+const { burnCpu } = require('./support/cpu-burn.js');
 const { goMissingReason, goPprofRaw, parseRaw, labelCounts, decodedLabelCounts } = require('./support/go-pprof.js');
 
 function hotAlpha() {
@@ -40,6 +41,13 @@ test.after(() => {
   stopSampler();
   fs.rmSync(outDir, { recursive: true, force: true });
 });
+
+/** 1-based line of `file` that first contains `text`. */
+function lineOf(file, text) {
+  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} not in ${file}`);
+  return i + 1;
+}
 
 /** Checks what Pyroscope and go tool pprof both need of any profile. */
 function assertWellFormed(profile, valueType) {
@@ -88,11 +96,12 @@ test('a real window: spans, functions, idle and go tool pprof agree', async (t) 
     [1, ALPHA],
     [2, BETA],
   ]);
+  // CPU time, not wall time: each hot function is sampled however busy the machine.
   const window = await sampleWindow({
     phases: [
-      { slot: 1, run: () => busyFor(400, hotAlpha) },
-      { slot: 2, run: () => busyFor(400, hotBeta) },
-      { slot: 0, run: () => busyFor(200, hotGamma) },
+      { slot: 1, run: () => burnCpu(400, hotAlpha) },
+      { slot: 2, run: () => burnCpu(400, hotBeta) },
+      { slot: 0, run: () => burnCpu(200, hotGamma) },
     ],
     idleMs: 300,
     labels,
@@ -125,10 +134,10 @@ test('a real window: spans, functions, idle and go tool pprof agree', async (t) 
     span_id: BETA.spanId,
     trace_id: BETA.traceId,
   });
-  // The hot function is called from busyFor; each frame carries its function's start line.
-  assert.equal(alpha.stack[1], 'busyFor');
-  assert.equal(alpha.lines[0], 19, 'hotAlpha starts on line 19 of this file');
-  assert.equal(alpha.lines[1], 24, 'busyFor starts on line 24 of profile-windows.js');
+  // The hot function is called from burnCpu; each frame carries its function's start line.
+  assert.equal(alpha.stack[1], 'burnCpu');
+  assert.equal(alpha.lines[0], lineOf(__filename, 'function hotAlpha('));
+  assert.equal(alpha.lines[1], lineOf(require.resolve('./support/cpu-burn.js'), 'function burnCpu('));
   for (const s of samples) {
     assert.ok(!s.stack.includes('(root)'), 'root is not a frame');
     assert.ok(!s.stack.includes('(idle)'), 'idle is not CPU');

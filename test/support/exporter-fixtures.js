@@ -2,7 +2,8 @@
 // Encoded windows and logger capture shared by the exporter tests.
 const { encodeWindow } = require('../../dist/pprof/index.js');
 const { createStderrLogger, createRedactor } = require('../../dist/export/index.js');
-const { sampleWindow, shiftedWindow, busyFor } = require('./profile-windows.js');
+const { sampleWindow, shiftedWindow } = require('./profile-windows.js');
+const { burnCpu } = require('./cpu-burn.js');
 
 function hotCheckout() {
   let x = 0;
@@ -20,12 +21,15 @@ const SEARCH = { spanId: '5e5e5e5e5e5e5e5e', traceId: '2222222222222222222222222
 
 let base;
 
-/** A real window: hotCheckout under CHECKOUT, hotSearch under SEARCH. */
+/**
+ * A real window: hotCheckout under CHECKOUT, hotSearch under SEARCH, each
+ * for 250 ms of CPU time, so that each is sampled however busy the machine.
+ */
 async function realWindow() {
   base ??= await sampleWindow({
     phases: [
-      { slot: 1, run: () => busyFor(250, hotCheckout) },
-      { slot: 2, run: () => busyFor(250, hotSearch) },
+      { slot: 1, run: () => burnCpu(250, hotCheckout) },
+      { slot: 2, run: () => burnCpu(250, hotSearch) },
     ],
     idleMs: 50,
     labels: new Map([
