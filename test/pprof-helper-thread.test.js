@@ -56,7 +56,10 @@ test('one helper thread while profiling with source maps; the maps are read on i
     const spanprof = require(${JSON.stringify(path.join(__dirname, '..', 'dist'))});
     const handle = spanprof.start({ serviceName: 'one-thread', outputDir: ${JSON.stringify(dir)}, windowMs: 60000, sourceMaps: true, logLevel: 'error' });
     const app = require(${JSON.stringify(path.join(out, 'server.js'))});
-    app.serve(300);
+    // 300 ms of this thread's CPU time, however busy the machine, so the window holds samples.
+    const { threadCpuNs } = require(${JSON.stringify(require.resolve('./support/cpu-burn.js'))});
+    const until = threadCpuNs() + 300e6;
+    while (threadCpuNs() < until) app.serve(20);
     handle.flush().then(async () => {
       // Thread ids count every worker this process started: spanprof's come first.
       const probe = new Worker('0', { eval: true });
