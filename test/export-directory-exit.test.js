@@ -71,8 +71,9 @@ for (const stage of ['creating the directory', 'after its first profile file']) 
     const result = exporter.writeAtExit([windows[2]], 1000);
     assert.equal(result.failed, 0, result.error);
     assert.equal(result.outOfTime, 0);
-    // The interrupted asynchronous write may still land: on the same names.
-    await sleep(300);
+    // The interrupted asynchronous write may still land, on the same names: wait
+    // until it has settled rather than for a time a loaded machine may overrun.
+    assert.equal(await exporter.flush(10_000), true);
     const expected = (stage === 'creating the directory' ? windows : all).map((w) => w.startEpochNs.toString()).sort();
     assert.deepEqual(await checkedDirectory(dir), expected);
     assert.equal(exporter.stats().sent, expected.length);
@@ -174,7 +175,8 @@ for (const [name, makeEncoder] of [
     assert.deepEqual(seen.map(String).sort(), expected, 'each window encoded once');
     assert.equal(sink.stats().encoded, 3);
     sink.consume(windows[0]);
-    await sleep(100);
+    // A window taken now would be encoded and handed on before the flush ends.
+    await sink.flush(10_000);
     assert.equal(exporter.stats().sent, 3, 'nothing is taken after exit');
   });
 }
