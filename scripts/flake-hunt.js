@@ -10,7 +10,7 @@
 //   --node M      a pinned Node major (20, 22, 24, 26) through with-node.js,
 //                 loading the addon from prebuilds/ as ci-versions.js does;
 //                 default: the Node running this script, with its own build
-//   --burner      one busy process beside the tests, for the whole hunt: a
+//   --burner      one busy thread beside the tests, for the whole hunt: a
 //                 loaded machine, as CI's may be
 //   --sampling    the test files that run the real sampler (the list below)
 //   --log FILE    every result as JSON lines (default test-output/flake-hunt-<node>.jsonl)
@@ -18,10 +18,11 @@
 // Prints one line per file per round, then a table of every test that failed
 // at least once, with its failure count and first message. Exits 1 if any
 // test failed, 2 on bad arguments.
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { Worker } = require('node:worker_threads');
 const { pinned } = require('./node-versions');
 
 const root = path.resolve(__dirname, '..');
@@ -92,12 +93,11 @@ function runFile(file, opts) {
   return results.map((x) => ({ ...x, file }));
 }
 
+/** A thread of this process that spins until the hunt ends: it dies with the hunt, however that ends. */
 function startBurner() {
-  const burner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
-  const stop = () => burner.kill('SIGKILL');
-  process.on('exit', stop);
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-  return stop;
+  const burner = new Worker('for (;;) {}', { eval: true });
+  burner.unref();
+  return () => burner.terminate();
 }
 
 function main() {
