@@ -2,7 +2,8 @@
 'use strict';
 // The overhead benchmark suite: spanprof beside the other Node profilers.
 //
-//   node bench/run.js [--quick] [--only cpu,http,async-heavy,scaling,rotations,context]
+//   node bench/run.js [--quick] [--only cpu,http,async-heavy,http-rate,async-rate,scaling,rotations,context]
+//                     [--rate http-rate=800,async-rate=600]
 //   node scripts/with-node.js 24 -- node bench/run.js      (the same on Node 24)
 //
 // Installs nothing: run `npm ci` at the root and in bench/ and build the
@@ -30,9 +31,21 @@ const { loadSummaries } = require('./lib/summaries');
 const argv = process.argv.slice(2);
 const plan = argv.includes('--quick') ? QUICK : FULL;
 const onlyAt = argv.indexOf('--only');
-const PARTS = ['cpu', 'http', 'async-heavy', 'scaling', 'rotations', 'context'];
+const PARTS = ['cpu', 'http', 'async-heavy', 'http-rate', 'async-rate', 'scaling', 'rotations', 'context'];
 const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : PARTS;
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
+// Open-loop parts and the server workload each runs.
+const RATE_PARTS = { 'http-rate': 'http', 'async-rate': 'async-heavy' };
+const rateAt = argv.indexOf('--rate');
+const rates = Object.fromEntries(
+  (rateAt >= 0 ? argv[rateAt + 1].split(',') : []).map((kv) => {
+    const [part, value] = kv.split('=');
+    if (!(part in RATE_PARTS) || !(Number(value) > 0)) {
+      throw new Error(`--rate takes part=requests per second for ${Object.keys(RATE_PARTS).join(', ')}; got ${kv}`);
+    }
+    return [part, Number(value)];
+  }),
+);
 
 const resultsDir = path.join(__dirname, 'results');
 const repoRoot = path.resolve(__dirname, '..');
@@ -64,6 +77,17 @@ async function rounds(name, p, trial, extra = {}) {
   return out;
 }
 
+/**
+ * The fixed rate of an open-loop part: `p.load` times what the baseline
+ * serves saturated (closed loop), measured now, on this machine.
+ */
+async function calibratedRate(part, kind, p, ingest) {
+  const closed = await httpTrial(kind, 'none', { ...p, rate: undefined, concurrency: 32, duration: 3 }, ingest);
+  const rate = Math.round(closed.throughput * p.load);
+  log(`${part}: the baseline serves ${closed.throughput.toFixed(0)} req/s saturated; fixed rate ${rate} req/s (${p.load * 100}%)`);
+  return rate;
+}
+
 async function main() {
   const addon = ensureAddon();
   const major = process.versions.node.split('.')[0];
@@ -85,6 +109,13 @@ async function main() {
     if (only.includes('cpu')) raw.cpu = await rounds('cpu', plan.cpu, (c) => cpuTrial(c, plan.cpu, sink.url));
     for (const kind of ['http', 'async-heavy']) {
       if (only.includes(kind)) raw[kind] = await rounds(kind, plan[kind], (c) => httpTrial(kind, c, plan[kind], sink.url));
+    }
+    for (const [part, kind] of Object.entries(RATE_PARTS)) {
+      if (!only.includes(part)) continue;
+      const p = plan[part];
+      // Kept in the plan, so the report and the summary say what rate ran.
+      p.rate = rates[part] ?? (await calibratedRate(part, kind, p, sink.url));
+      raw[part] = await rounds(part, p, (c) => httpTrial(kind, c, p, sink.url));
     }
     if (only.includes('scaling')) {
       raw.scaling = [];
@@ -111,7 +142,9 @@ async function main() {
 
   const summary = { meta };
   if (raw.cpu) summary.cpu = S.summarizeCpu(raw.cpu, plan.cpu.configs);
-  for (const kind of ['http', 'async-heavy']) if (raw[kind]) summary[kind] = S.summarizeHttp(raw[kind], plan[kind].configs);
+  for (const part of ['http', 'async-heavy', ...Object.keys(RATE_PARTS)]) {
+    if (raw[part]) summary[part] = S.summarizeHttp(raw[part], plan[part].configs);
+  }
   if (raw.scaling) summary.scaling = S.summarizeScaling(raw.scaling, plan.scaling.configs, plan.scaling.points);
   if (raw.rotations) summary.rotations = S.summarizeRotations(raw.rotations);
   if (raw.context) summary.context = raw.context;

@@ -4,6 +4,9 @@
 // shape at a fraction of the cost (about 3 minutes), for CI.
 const { CONFIGS } = require('../profilers');
 
+// The headline comparison: spanprof, its sampler alone, and the peer with span contexts.
+const HEADLINE = ['none', 'spanprof', 'spanprof-sampler', 'datadog'];
+
 const FULL = {
   mode: 'full',
   // ~5 s of work (1100 batches of ~4.7 ms) with windows every 4 s: one
@@ -12,6 +15,12 @@ const FULL = {
   cpu: { rounds: 5, batches: 1100, window: 4000, configs: CONFIGS },
   http: { rounds: 4, warmup: 1.5, duration: 10, window: 10_000, concurrency: 32, configs: CONFIGS },
   'async-heavy': { rounds: 4, warmup: 1.5, duration: 10, window: 10_000, concurrency: 32, configs: CONFIGS },
+  // The headline figures: a fixed request rate (open loop), `load` times the
+  // baseline's saturated throughput measured at the start of the run, so the
+  // server is busy but never saturated; up to `concurrency` requests in
+  // flight. Many short rounds: drift cancels better than over a few long ones.
+  'http-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 10_000, concurrency: 256, load: 0.7, configs: HEADLINE },
+  'async-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 10_000, concurrency: 256, load: 0.7, configs: HEADLINE },
   scaling: {
     rounds: 2,
     warmup: 1,
@@ -32,6 +41,8 @@ const QUICK = {
   cpu: { rounds: 2, batches: 300, window: 1000, configs: CONFIGS },
   http: { rounds: 2, warmup: 0.5, duration: 3, window: 1000, concurrency: 32, configs: CONFIGS },
   'async-heavy': { rounds: 1, warmup: 0.5, duration: 3, window: 1000, concurrency: 32, configs: CONFIGS },
+  'http-rate': { rounds: 2, warmup: 0.5, duration: 3, window: 1000, concurrency: 256, load: 0.7, configs: HEADLINE },
+  'async-rate': { rounds: 1, warmup: 0.5, duration: 3, window: 1000, concurrency: 256, load: 0.7, configs: HEADLINE },
   scaling: {
     rounds: 1,
     warmup: 0.5,

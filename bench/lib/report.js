@@ -65,6 +65,38 @@ function cpuSection(summaries) {
   ].join('\n');
 }
 
+/** Fixed-rate parts: CPU per request at a load that keeps the server busy, not saturated. */
+function rateSection(summaries, part, what) {
+  const p = summaries[0].meta.plan[part];
+  const rates = summaries.map((s) => `${s.meta.plan[part].rate} req/s on Node ${nodeOf(s)}`).join(', ');
+  return [
+    `### ${part}: ${what}, at a fixed rate`,
+    '',
+    `Open loop: requests leave a separate client process on a fixed schedule (${rates}: ${p.load * 100}% of what the baseline ` +
+      `served saturated at the start of the same run), up to ${p.concurrency} in flight; ${p.rounds} rounds of ${p.duration} s ` +
+      `measured after ${p.warmup} s of warm-up, windows every ${p.window / 1000} s. CPU per request is the server process's CPU ` +
+      'time (all threads) over the requests it served; ELU is the share of the interval its event loop was busy. Latency runs from ' +
+      'when a request was due.',
+    '',
+    table(
+      ['configuration', 'Node', 'CPU / request %', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'pause p50 / max ms', 'skipped'],
+      rowsOf(summaries, part, (r, c) =>
+        c === 'none'
+          ? [`baseline: ${range(r.cpuUsPerRequest, (x) => num(x, 0))} µs`, range(r.elu, (x) => num(x, 2)), '1×', '1×', '0', '—', num(r.skipped?.max, 0)]
+          : [
+              range(r.cpuPerRequestPct, signed),
+              range(r.elu, (x) => num(x, 2)),
+              range(r.p50Ratio, ratio),
+              range(r.p99Ratio, ratio),
+              range(r.rssOverMiB, signed),
+              pauses(r.windows),
+              num(r.skipped?.max, 0),
+            ],
+      ),
+    ),
+  ].join('\n');
+}
+
 function httpSection(summaries, part, what) {
   const p = summaries[0].meta.plan[part];
   return [
@@ -186,11 +218,13 @@ function noiseSection(summaries) {
       'the machine is shared, so differences smaller than these ranges are not resolved.',
     '',
     table(
-      ['Node', 'mode', 'minutes', 'cpu: baseline CPU', 'http: throughput', 'http: CPU / request', 'async-heavy: throughput', 'async-heavy: CPU / request', 'load average start → end'],
+      ['Node', 'mode', 'minutes', 'http-rate: CPU / request', 'async-rate: CPU / request', 'cpu: baseline CPU', 'http: throughput', 'http: CPU / request', 'async-heavy: throughput', 'async-heavy: CPU / request', 'load average start → end'],
       summaries.map((s) => [
         nodeOf(s),
         s.meta.mode,
         num(s.meta.seconds / 60, 1),
+        pctRange(s.noise.httpRateCpuPerRequestRangePct),
+        pctRange(s.noise.asyncRateCpuPerRequestRangePct),
         pctRange(s.noise.cpuBaselineRangePct),
         pctRange(s.noise.httpThroughputRangePct),
         pctRange(s.noise.httpCpuPerRequestRangePct),
@@ -217,6 +251,8 @@ function renderResults(summaries) {
     targetsSection(summaries),
   ];
   if (summaries.some((s) => s.cpu)) parts.push(cpuSection(summaries));
+  if (summaries.some((s) => s['http-rate'])) parts.push(rateSection(summaries, 'http-rate', 'node:http, one span per request'));
+  if (summaries.some((s) => s['async-rate'])) parts.push(rateSection(summaries, 'async-rate', 'one span per request, 600 awaits, 10 timers and 10 immediates'));
   if (summaries.some((s) => s.http)) parts.push(httpSection(summaries, 'http', 'node:http, one span per request, ~0.5 ms of CPU over four slices'));
   if (summaries.some((s) => s['async-heavy'])) parts.push(httpSection(summaries, 'async-heavy', 'one span per request, 600 awaits, 10 timers and 10 immediates, ~0.5 ms of CPU'));
   if (summaries.some((s) => s.scaling)) parts.push(scalingSection(summaries));

@@ -81,6 +81,9 @@ function summarizeHttp(trials, configs) {
     cpuUsPerRequest: (r) => r.cpuUsPerRequest,
     throughput: (r) => r.throughput,
     errors: (r) => r.errors,
+    // Open loop: how busy the server's event loop was, and requests it could not take.
+    elu: (r) => r.server.elu,
+    skipped: (r) => r.skipped ?? 0,
   });
 }
 
@@ -137,6 +140,8 @@ function noise(summary) {
     httpCpuPerRequestRangePct: rel(summary.http?.none?.cpuUsPerRequest),
     asyncThroughputRangePct: rel(summary['async-heavy']?.none?.throughput),
     asyncCpuPerRequestRangePct: rel(summary['async-heavy']?.none?.cpuUsPerRequest),
+    httpRateCpuPerRequestRangePct: rel(summary['http-rate']?.none?.cpuUsPerRequest),
+    asyncRateCpuPerRequestRangePct: rel(summary['async-rate']?.none?.cpuUsPerRequest),
   };
 }
 

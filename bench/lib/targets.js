@@ -25,6 +25,9 @@ function fmt(x) {
 /** Figures where spanprof should be below @datadog/pprof with contexts. */
 const VERSUS = [
   ['cpu: CPU overhead', ['cpu', 'CFG', 'cpuOverheadPct', 'median']],
+  ['http-rate: CPU per request', ['http-rate', 'CFG', 'cpuPerRequestPct', 'median']],
+  ['http-rate: peak RSS over baseline', ['http-rate', 'CFG', 'rssOverMiB', 'median']],
+  ['async-rate: CPU per request', ['async-rate', 'CFG', 'cpuPerRequestPct', 'median']],
   ['http: CPU per request', ['http', 'CFG', 'cpuPerRequestPct', 'median']],
   ['http: throughput loss', ['http', 'CFG', 'throughputLossPct', 'median']],
   ['http: p50 latency', ['http', 'CFG', 'p50Ratio', 'median']],
@@ -44,17 +47,22 @@ function evaluate(summary) {
   const windowMs = get(summary, 'meta', 'plan', 'http', 'window');
   const pauseNote = `per ${windowMs / 1000} s window, worst of http and async-heavy`;
   const pauses = ['http', 'async-heavy'].map((k) => get(summary, k, 'spanprof', 'windows')).filter(Boolean);
-  const rss = ['http', 'async-heavy'].map((k) => sp(k, 'rssOverMiB', 'median')).filter(Number.isFinite);
+  const rss = ['http', 'async-heavy', 'http-rate', 'async-rate'].map((k) => sp(k, 'rssOverMiB', 'median')).filter(Number.isFinite);
+  // CPU per request at a fixed rate is the figure of record; saturated load where that part did not run.
+  const perRequest = (rate, saturated) => {
+    const atRate = sp(rate, 'cpuPerRequestPct', 'median');
+    return Number.isFinite(atRate) ? [atRate, 'fixed rate'] : [sp(saturated, 'cpuPerRequestPct', 'median'), 'saturated'];
+  };
   const rows = [
     limitCheck('cpu: process CPU overhead ≤ 0.5%', sp('cpu', 'cpuOverheadPct', 'median'), 0.5, ' pts'),
-    limitCheck('http: CPU per request ≤ +1.5%', sp('http', 'cpuPerRequestPct', 'median'), 1.5, ' pts'),
+    limitCheck('http: CPU per request ≤ +1.5%', perRequest('http-rate', 'http')[0], 1.5, ' pts', perRequest('http-rate', 'http')[1]),
     limitCheck('http: throughput loss ≤ 1%', sp('http', 'throughputLossPct', 'median'), 1, ' pts'),
-    limitCheck('async-heavy: CPU per request ≤ +3%', sp('async-heavy', 'cpuPerRequestPct', 'median'), 3, ' pts'),
+    limitCheck('async-heavy: CPU per request ≤ +3%', perRequest('async-rate', 'async-heavy')[0], 3, ' pts', perRequest('async-rate', 'async-heavy')[1]),
     limitCheck('main-thread pause p50 ≤ 5 ms', pauses.length ? Math.max(...pauses.map((w) => w.pauseP50Ms)) : null, 5, ' ms', pauseNote),
     limitCheck('main-thread pause max ≤ 20 ms', pauses.length ? Math.max(...pauses.map((w) => w.pauseMaxMs)) : null, 20, ' ms', pauseNote),
     limitCheck('the same pause p50 in CPU time ≤ 5 ms', pauses.length ? Math.max(...pauses.map((w) => w.pauseCpuP50Ms)) : null, 5, ' ms', 'free of descheduling on a busy machine'),
     limitCheck('the same pause max in CPU time ≤ 20 ms', pauses.length ? Math.max(...pauses.map((w) => w.pauseCpuMaxMs)) : null, 20, ' ms'),
-    limitCheck('peak RSS ≤ 10 MiB over baseline', rss.length ? Math.max(...rss) : null, 10, ' MiB', 'http and async-heavy, median of rounds'),
+    limitCheck('peak RSS ≤ 12 MiB over baseline', rss.length ? Math.max(...rss) : null, 12, ' MiB', 'worst http part, median of rounds'),
     limitCheck(
       'RSS flat across rotations (≤ 1 MiB growth per 1000)',
       get(summary, 'rotations', 'spanprof', 'growthPer1000MiB'),

@@ -14,14 +14,14 @@ function cpuTrial(config, p, ingest) {
   return runJson(script('cpu'), flags({ profiler: config, batches: p.batches, window: p.window, ingest }));
 }
 
-/** The server in one process, the load client in another. */
+/** The server in one process, the load client in another; open loop when `p.rate` is set. */
 async function httpTrial(kind, config, p, ingest) {
   const server = startChild(script('http-server'), flags({ profiler: config, kind, window: p.window, ingest }));
   try {
     const { port } = await server.line((m) => m.ready === true, 30_000);
     const client = await runJson(
       script('http-client'),
-      flags({ port, concurrency: p.concurrency, warmup: p.warmup, duration: p.duration }),
+      flags({ port, concurrency: p.concurrency, warmup: p.warmup, duration: p.duration, rate: p.rate }),
       { timeoutMs: (p.warmup + p.duration + 60) * 1000 },
     );
     await server.result(30_000);

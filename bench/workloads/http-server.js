@@ -2,9 +2,10 @@
 // The service under load: node:http on 127.0.0.1, one span per request.
 // The load client brackets its measured interval with /_bench/begin and
 // /_bench/end; the server answers /_bench/end with its own figures: process
-// CPU (all threads) and requests served in the interval, peak RSS, and the
-// profiler's per-window costs. /_bench/rotate closes a window during the
-// warm-up; /_bench/exit stops the profiler and exits.
+// CPU (all threads), event-loop utilization and requests served in the
+// interval, peak RSS, and the profiler's per-window costs. /_bench/rotate
+// closes a window during the warm-up; /_bench/exit stops the profiler and
+// exits.
 const http = require('node:http');
 const { parseArgs, startProfiled, peakRssMiB, cpuUs } = require('../lib/child-setup');
 const { handler } = require('./handlers');
@@ -29,7 +30,7 @@ const server = http.createServer((req, res) => {
   }
   if (req.url === '/_bench/begin') {
     profiler.resetWindows();
-    mark = { cpu: process.cpuUsage(), served, t: process.hrtime.bigint() };
+    mark = { cpu: process.cpuUsage(), served, t: process.hrtime.bigint(), elu: performance.eventLoopUtilization() };
     res.end('{}');
     return;
   }
@@ -38,6 +39,8 @@ const server = http.createServer((req, res) => {
       cpuUs: cpuUs(mark.cpu),
       served: served - mark.served,
       wallMs: Number(process.hrtime.bigint() - mark.t) / 1e6,
+      // Share of the interval the event loop was busy: how loaded the server was.
+      elu: performance.eventLoopUtilization(mark.elu).utilization,
       rssMiB: peakRssMiB(),
       windows: profiler.windows(),
     };
