@@ -2,9 +2,10 @@
 'use strict';
 // Loads the addon the way the package does (node-gyp-build from the package
 // root: build/Release first, then prebuilds/; PREBUILDS_ONLY=1 skips build/),
-// samples a busy second and prints one JSON line:
+// samples a loop that burns a second of the thread's CPU time (longer in wall
+// time on a busy machine) and prints one JSON line:
 //
-//   node scripts/native-smoke.js [--root <installed spanprof>] [seconds]
+//   node scripts/native-smoke.js [--root <installed spanprof>] [cpu seconds]
 //
 //   {"node":"24.21.0","abi":"137","file":"prebuilds/linux-x64/node.abi137.glibc.node",
 //    "samples":98,"seconds":1.0,"rateHz":98,"cpuSeconds":0.99,"perCpuSecond":99,...}
@@ -28,15 +29,15 @@ const sampler = new binding.Sampler(10_000);
 sampler.start();
 const cpu0 = binding.threadCpuNs();
 const t0 = process.hrtime.bigint();
-const end = t0 + BigInt(Math.round(seconds * 1e9));
+// CPU time, not wall time: a thread that is not running is not sampled, so
+// on a busy machine a wall-time loop would get a fraction of its samples.
+const end = cpu0 + seconds * 1e9;
 let x = 0;
-while (process.hrtime.bigint() < end) {
+while (binding.threadCpuNs() < end) {
   for (let i = 0; i < 1000; i++) x += Math.sqrt(i + x);
 }
 const w = sampler.collect();
 const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-// On a busy machine the thread is not always running, and a thread that is
-// not running is not sampled: samples per CPU-second stay near 100.
 const cpuSeconds = (binding.threadCpuNs() - cpu0) / 1e9;
 sampler.stop();
 
@@ -51,6 +52,8 @@ console.log(JSON.stringify({
   cpuSeconds: Number(cpuSeconds.toFixed(3)),
   perCpuSecond: Number((samples / cpuSeconds).toFixed(1)),
   v8Samples: w.stats.v8Samples,
+  // Taken at deoptimizations, with no signal: not periodic samples.
+  untimedSamples: w.stats.untimedSamples ?? 0,
   unmatchedSamples: w.stats.unmatchedSamples,
   unmatchedTicks: w.stats.unmatchedTicks,
 }));

@@ -32,21 +32,24 @@ for (const pin of allPinned()) {
     const r = spawnSync(node.bin, [path.join(root, 'scripts', 'native-smoke.js'), '1'], {
       encoding: 'utf8',
       env: { ...process.env, PREBUILDS_ONLY: '1' },
-      timeout: 30_000,
+      timeout: 60_000,
     });
     assert.equal(r.status, 0, `smoke failed under Node ${pin.version}:\n${r.stderr}`);
     const result = JSON.parse(r.stdout.trim().split('\n').pop());
     t.diagnostic(`${result.file}: ${result.samples} samples in ${result.seconds} s, ` +
-      `${result.cpuSeconds} s of CPU (${result.v8Samples} from V8, ${result.unmatchedSamples} unmatched)`);
+      `${result.cpuSeconds} s of CPU (${result.v8Samples} from V8, ${result.untimedSamples} untimed, ` +
+      `${result.unmatchedSamples} unmatched)`);
     assert.equal(result.node, pin.version);
     assert.equal(result.file, path.join('prebuilds', tuple, file));
     // The rate itself is the sampler tests' job. Here a working binary must
-    // sample, never above 100 Hz; the floor is loose because on a loaded
-    // machine (load 8 on 2 cores measured 45 Hz) a descheduled thread misses
-    // samples.
-    assert.ok(result.samples >= 20, `only ${result.samples} samples`);
+    // sample, never above 100 Hz of wall time. The smoke burns a second of
+    // its thread's CPU: signals come by wall clock, so that second holds
+    // about 100 samples or more on a loaded machine too; 50 is the floor.
+    assert.ok(result.samples >= 50, `only ${result.samples} samples`);
     assert.ok(result.rateHz <= 105, `${result.rateHz} Hz, above 105`);
-    assert.ok(result.samples >= 0.9 * result.v8Samples,
-      `only ${result.samples} of ${result.v8Samples} V8 samples matched a tick`);
+    // Deoptimization samples come with no signal and are counted apart.
+    const periodic = result.v8Samples - result.untimedSamples;
+    assert.ok(result.samples >= 0.9 * periodic,
+      `only ${result.samples} of ${periodic} periodic V8 samples matched a tick`);
   });
 }
