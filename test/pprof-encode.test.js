@@ -128,14 +128,16 @@ test('a real window: spans, functions, idle and go tool pprof agree', async (t) 
   assert.deepEqual(labelOf('hotAlpha'), [ALPHA.spanId]);
   assert.deepEqual(labelOf('hotBeta'), [BETA.spanId]);
   assert.deepEqual(labelOf('hotGamma'), ['none']);
-  const alpha = samples.find((s) => s.stack[0] === 'hotAlpha');
+  // V8 now and then names an inlined function twice in one stack: look for
+  // the plain stack rather than take the first sample's.
+  const alpha = samples.find((s) => s.stack[0] === 'hotAlpha' && s.stack[1] === 'burnCpu');
+  assert.ok(alpha, `no hotAlpha under burnCpu in ${JSON.stringify(samples.map((s) => s.stack.slice(0, 3)))}`);
   assert.deepEqual(alpha.labels, { span_id: ALPHA.spanId, trace_id: ALPHA.traceId, span_name: ALPHA.spanName });
   assert.deepEqual(samples.find((s) => s.stack[0] === 'hotBeta').labels, {
     span_id: BETA.spanId,
     trace_id: BETA.traceId,
   });
-  // The hot function is called from burnCpu; each frame carries its function's start line.
-  assert.equal(alpha.stack[1], 'burnCpu');
+  // Each frame carries its function's start line.
   assert.equal(alpha.lines[0], lineOf(__filename, 'function hotAlpha('));
   assert.equal(alpha.lines[1], lineOf(require.resolve('./support/cpu-burn.js'), 'function burnCpu('));
   for (const s of samples) {
