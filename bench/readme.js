@@ -26,7 +26,7 @@ const section = [
   '',
   'spanprof beside `@datadog/pprof` (time profiler with contexts), `@pyroscope/nodejs` and the `node:inspector` profiler, ' +
     'all at 100 Hz. Method, configurations and commands: [bench/README.md](bench/README.md). ' +
-    'Reproduce with `npm ci --prefix bench && node bench/run.js` (about 25 minutes on 2 cores; `--quick` takes about 3).',
+    'Reproduce with `npm ci --prefix bench && node bench/run.js` (about 40 minutes on 2 cores; `--quick` takes about 4).',
   '',
   renderResults(summaries).replace(/^### /gm, '#### ').trimEnd(),
   END,

@@ -1,7 +1,7 @@
 'use strict';
 // How long and how often each part of the suite runs. `full` is the suite of
-// record (about 20–25 minutes on a 2-core machine); `quick` keeps the same
-// shape at a fraction of the cost (about 3 minutes), for CI.
+// record (about 40 minutes on a 2-core machine); `quick` keeps the same
+// shape at a fraction of the cost (about 4 minutes), for CI.
 const { CONFIGS } = require('../profilers');
 
 // The headline comparison: spanprof, its sampler alone, and the peer with span contexts.
