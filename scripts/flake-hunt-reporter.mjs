@@ -23,5 +23,5 @@ function firstLines(error) {
   if (!error) return 'failed';
   const cause = error.cause ?? error;
   const text = typeof cause === 'object' && cause !== null && 'message' in cause ? cause.message : String(cause);
-  return String(text).split('\n').slice(0, 4).join(' | ').slice(0, 400);
+  return String(text).split('\n').slice(0, 12).join(' | ').slice(0, 1200);
 }
