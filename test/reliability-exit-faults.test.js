@@ -83,7 +83,12 @@ function recordsIn(dir) {
 
 test('SIGTERM during an upload: the upload and the last window are delivered within the deadline', async () => {
   const ingest = await startIngestServer();
-  const front = await delayingFront(ingest.url, 1500);
+  // Each request is held 500 ms: the first window's upload is still in flight
+  // at SIGTERM, and the uploads are sent one after another, so the windows
+  // behind it (one closes every second, the last at SIGTERM) wait their turn.
+  // Held 1.5 s each, two or three of them took 3 to 4.5 s of the 5 s
+  // deadline before any encoding, and a loaded machine ran past it.
+  const front = await delayingFront(ingest.url, 500);
   const dir = path.join(tmp, 'sigterm');
   const child = spawn(process.execPath, ['--require', REGISTER, APP, 'busy'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,7 +106,7 @@ test('SIGTERM during an upload: the upload and the last window are delivered wit
   const exited = exitOf(child);
   try {
     await lineMatching(child.stdout, (l) => l === 'ready');
-    // The first window's upload is now held by the front for 1.5 s.
+    // The first window's upload is now held by the front.
     await new Promise((resolve) => (front.events.onRequest = resolve));
     const signalledAt = Date.now();
     child.kill('SIGTERM');
