@@ -43,11 +43,10 @@ function assertMapped(t, report) {
       `${f.mapped.name} ${f.mapped.file}:${f.mapped.line} (${f.self})`).join('; '));
   const shipping = samplesOf(report, SHIPPING);
   // The app splits its time between two hot functions, sized so that each
-  // holds 30-70% of about 90 samples on Node 20 to 26 (how V8 optimizes on a
-  // given version moves the split). The 15% bound is four standard
-  // deviations below the lowest share seen, so only a frame that stopped
-  // mapping misses it.
-  assert.ok(shipping >= report.samples * 0.15,
+  // usually holds 30-70% of 100-300 samples on Node 20 to 26; how V8
+  // optimizes in a given run moves the split (12% was seen once on Node 24
+  // under load). A frame that stops mapping gets 0, so the bound is 5%.
+  assert.ok(shipping >= report.samples * 0.05,
     `only ${shipping} of ${report.samples} samples under ${SHIPPING.name} ${SHIPPING.file}:${SHIPPING.line}`);
   assert.ok(samplesOf(report, SHIPPING, 'self') > 0);
   assert.ok(samplesOf(report, INSURANCE, 'self') >= 5,
