@@ -3,21 +3,14 @@
 // time gets, on a loaded machine, a fraction of the CPU and of the samples it
 // gets on an idle one; a loop that runs for a CPU time runs longer instead,
 // and gets at least as many samples.
-const { loadNative } = require('../../dist/native/load.js');
+const { binding } = require('./native');
 
 /** Wall time between reads of the CPU clock. */
 const CHECK_EVERY_MS = 10;
 
-let binding;
-
 /** This thread's CPU time, in nanoseconds. */
 function threadCpuNs() {
-  if (!binding) {
-    const loaded = loadNative();
-    if (!loaded.ok) throw new Error(loaded.reason);
-    binding = loaded.binding;
-  }
-  return binding.threadCpuNs();
+  return binding().threadCpuNs();
 }
 
 /**
