@@ -10,6 +10,7 @@
         "native/addon.cc",
         "native/sampler.cc",
         "native/signal_chain.cc",
+        "native/frame_slot_reader.cc",
         "native/profile_translator.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -34,6 +34,8 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
         {InstanceMethod<&SamplerWrap::Start>("start"),
          InstanceMethod<&SamplerWrap::Collect>("collect"),
          InstanceMethod<&SamplerWrap::Stop>("stop"),
+         InstanceMethod<&SamplerWrap::ReadFrames>("readFrames"),
+         InstanceMethod<&SamplerWrap::FrameSlot>("frameSlot"),
          InstanceAccessor<&SamplerWrap::Running>("running"),
          InstanceAccessor<&SamplerWrap::Shared>("shared")});
   }
@@ -76,6 +78,9 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     auto* self = static_cast<SamplerWrap*>(arg);
     self->cleanup_registered_ = false;
     self->StopSampler();
+    // The key's global handle and the GC callbacks must go while the
+    // isolate is still alive.
+    if (self->sampler_) self->sampler_->StopReadingFrames();
   }
 
   void StopSampler() {
@@ -162,6 +167,32 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
   }
 
   void Stop(const Napi::CallbackInfo&) { StopSampler(); }
+
+  // readFrames(key: object | null): boolean
+  Napi::Value ReadFrames(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!sampler_) {
+      Napi::Error::New(env, "sampler was not constructed").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    if (info.Length() < 1 || info[0].IsNull() || info[0].IsUndefined()) {
+      sampler_->StopReadingFrames();
+      return Napi::Boolean::New(env, false);
+    }
+    if (!info[0].IsObject()) {
+      Napi::TypeError::New(env, "key must be an object or null").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    napi_value raw = info[0];
+    v8::Local<v8::Object> key;
+    static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "napi_value is a V8 local");
+    std::memcpy(static_cast<void*>(&key), &raw, sizeof raw);
+    return Napi::Boolean::New(env, sampler_->ReadFrames(key));
+  }
+
+  Napi::Value FrameSlot(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), sampler_ ? sampler_->FrameSlot() : 0);
+  }
 
   Napi::Value Running(const Napi::CallbackInfo& info) {
     return Napi::Boolean::New(info.Env(), sampler_ && sampler_->running());

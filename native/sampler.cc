@@ -30,7 +30,24 @@ Sampler::Sampler(v8::Isolate* isolate, int interval_us, int32_t* shared)
   tick_state_.shared = shared_;
 }
 
-Sampler::~Sampler() { Stop(); }
+Sampler::~Sampler() {
+  Stop();
+  StopReadingFrames();
+}
+
+bool Sampler::ReadFrames(v8::Local<v8::Object> key) {
+  StopReadingFrames();
+  if (!frames_.Attach(isolate_, key)) return false;
+  tick_state_.frames.store(&frames_, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  return true;
+}
+
+void Sampler::StopReadingFrames() {
+  tick_state_.frames.store(nullptr, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  frames_.Detach();
+}
 
 bool Sampler::StartProfile(int title_index) {
   v8::HandleScope scope(isolate_);

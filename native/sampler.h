@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "frame_slot_reader.h"
 #include "profile_translator.h"
 #include "signal_chain.h"
 #include "tick_ring.h"
@@ -34,6 +35,16 @@ class Sampler {
   void Collect(TranslatedWindow* out);
   void Stop();
   bool running() const { return running_; }
+
+  // Takes each tick's slot from `key`'s store in the async context frame
+  // (see FrameSlotReader) instead of the shared cell. False where this
+  // build or V8 cannot. JS thread only, running or not.
+  bool ReadFrames(v8::Local<v8::Object> key);
+  // Back to the shared cell. Idempotent.
+  void StopReadingFrames();
+  // What the handler would record as the slot right now.
+  int32_t FrameSlot() const { return frames_.Read(); }
+  bool reading_frames() const { return frames_.attached(); }
   uint32_t recoveries() const { return recoveries_; }
   uint32_t rechains() const { return rechains_; }
 
@@ -51,6 +62,8 @@ class Sampler {
   v8::Global<v8::String> titles_[2];
   int current_ = 0;
   TickRing ring_{kRingCapacity};
+  // Declared before tick_state_, which points at it, so it outlives it.
+  FrameSlotReader frames_;
   ThreadTickState tick_state_;
   ProfileTranslator translator_{interval_us_};
   bool running_ = false;

@@ -47,8 +47,9 @@ void Forward(int sig, siginfo_t* info, void* ucontext) {
   // SIGPROF with no profiler behind us is dropped.
 }
 
-// Only async-signal-safe work here: TLS read, atomics, clock_gettime, the
-// call into V8's handler, and a ring write. errno is saved and restored.
+// Only async-signal-safe work here: TLS read, atomics, clock_gettime, raw
+// loads of the frame (FrameSlotReader::Read), the call into V8's handler,
+// and a ring write. errno is saved and restored.
 void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
   if (t_in_handler) return;
   t_in_handler = true;
@@ -61,7 +62,9 @@ void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
     return;
   }
   TickRecord record;
-  record.slot = __atomic_load_n(&state->shared[kSlotIndex], __ATOMIC_RELAXED);
+  const FrameSlotReader* frames = state->frames.load(std::memory_order_relaxed);
+  record.slot = frames != nullptr ? frames->Read()
+                                  : __atomic_load_n(&state->shared[kSlotIndex], __ATOMIC_RELAXED);
   record.before_ns = MonotonicNs();
   Forward(sig, info, ucontext);
   record.after_ns = MonotonicNs();

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "frame_slot_reader.h"
 #include "tick_ring.h"
 
 namespace spanprof {
@@ -15,6 +16,9 @@ namespace spanprof {
 struct ThreadTickState {
   TickRing* ring = nullptr;
   int32_t* shared = nullptr;  // shared buffer: [0] slot, [1] ticks, [2] dropped
+  // When set, the slot comes from the running code's async context frame
+  // instead of shared[kSlotIndex].
+  std::atomic<const FrameSlotReader*> frames{nullptr};
   std::atomic<bool> active{false};
 };
 

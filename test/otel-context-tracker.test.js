@@ -7,6 +7,8 @@ const fs = require('node:fs');
 const http = require('node:http');
 const { EventEmitter } = require('node:events');
 const { AsyncResource } = require('node:async_hooks');
+const v8 = require('node:v8');
+const vm = require('node:vm');
 const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
 const {
@@ -16,8 +18,12 @@ const {
   newTracing,
   newTracker,
   idOf,
+  nativeBinding,
   otel,
 } = require('./support/otel');
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
 
 const nextTick = () => new Promise((resolve) => process.nextTick(resolve));
 const immediate = () => new Promise((resolve) => setImmediate(resolve));
@@ -42,10 +48,10 @@ for (const mechanism of availableMechanisms()) {
 
     test('outside every span the cell holds 0', async () => {
       const { t } = setup();
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
       await immediate();
-      assert.equal(t.cell[0], 0);
-      await new Promise((resolve) => setTimeout(() => resolve(t.cell[0]), 1)).then((v) => assert.equal(v, 0));
+      assert.equal(t.slotNow(), 0);
+      await new Promise((resolve) => setTimeout(() => resolve(t.slotNow()), 1)).then((v) => assert.equal(v, 0));
     });
 
     test('context.with enters the span and gives the caller back its own on return', () => {
@@ -76,7 +82,7 @@ for (const mechanism of availableMechanisms()) {
         );
         assert.equal(t.spanId(), idOf(a));
       });
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
     });
 
     test('startActiveSpan: every overload publishes the new span and returns fn’s value', () => {
@@ -99,14 +105,14 @@ for (const mechanism of availableMechanisms()) {
       });
       assert.deepEqual([r1, r2, r3], [1, 2, 3]);
       for (const [published, own] of ids) assert.equal(published, own);
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
     });
 
     test('instrumentation style: context.with(trace.setSpan(ctx, span)) of a span from the wrapped tracer', () => {
       const { t, tracer } = setup();
       const span = tracer.startSpan('manual');
       context.with(trace.setSpan(context.active(), span), () => assert.equal(t.spanId(), idOf(span)));
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
     });
 
     test('await and promise chains keep each of two interleaved requests on its own span', async () => {
@@ -131,7 +137,7 @@ for (const mechanism of availableMechanisms()) {
         });
       await Promise.all([request('a'), request('b'), request('c')]);
       assert.deepEqual(wrong, []);
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
     });
 
     test('callbacks of timers, immediates, ticks, microtasks, fs and http run under their span', async () => {
@@ -169,7 +175,7 @@ for (const mechanism of availableMechanisms()) {
         });
         for (const [name, published] of Object.entries(seen)) assert.equal(published, id, name);
         assert.equal(Object.keys(seen).length, 6);
-        assert.equal(t.cell[0], 0);
+        assert.equal(t.slotNow(), 0);
       } finally {
         server.close();
       }
@@ -177,7 +183,7 @@ for (const mechanism of availableMechanisms()) {
 
     test('a callback scheduled outside every span publishes 0 while a span is active elsewhere', async () => {
       const { t, tracer } = setup();
-      const outside = new Promise((resolve) => setTimeout(() => resolve(t.cell[0]), 2));
+      const outside = new Promise((resolve) => setTimeout(() => resolve(t.slotNow()), 2));
       await tracer.startActiveSpan('busy', async (span) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         span.end();
@@ -224,14 +230,14 @@ for (const mechanism of availableMechanisms()) {
         const token = manager.attach(trace.setSpan(ROOT_CONTEXT, span));
         assert.equal(t.spanId(), idOf(span));
         token.dispose();
-        assert.equal(t.cell[0], 0);
+        assert.equal(t.slotNow(), 0);
       });
     });
 
     test('a context manager registered after enable() is followed at once', async () => {
       resetGlobals();
       t = newTracker({ mechanism });
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
       const manager = registerContextManager();
       assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), true, 'with is wrapped');
       const { tracer } = newTracing({ spanIdScope: 'all' });
@@ -241,7 +247,7 @@ for (const mechanism of availableMechanisms()) {
         assert.equal(t.spanId(), idOf(span));
         span.end();
       });
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
     });
 
     test('NodeTracerProvider.register() after enable(), as a zero-code preload would see it', async () => {
@@ -256,7 +262,7 @@ for (const mechanism of availableMechanisms()) {
         assert.equal(t.spanId(), idOf(span));
         span.end();
       });
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
       await inner.shutdown();
     });
 
@@ -281,7 +287,9 @@ for (const mechanism of availableMechanisms()) {
       const cell = new Int32Array(1);
       const tracker = new otel.ContextTracker({ slots, mechanism, recheckMs: 20 });
       t = { tracker };
-      tracker.enable(cell);
+      const frames = mechanism === 'frame-slot' ? new (nativeBinding().Sampler)(10_000) : undefined;
+      const slotNow = frames === undefined ? () => cell[0] : () => frames.frameSlot();
+      tracker.enable(cell, 0, frames);
       // Writes the shared global registry directly, as a second copy of the API would.
       const manager = new AsyncLocalStorageContextManager();
       globalThis[Symbol.for('opentelemetry.js.api.1')].context = manager;
@@ -289,7 +297,7 @@ for (const mechanism of availableMechanisms()) {
       assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), true, 'found and wrapped');
       const { tracer } = newTracing({ spanIdScope: 'all' });
       tracer.startActiveSpan('via-global', (span) => {
-        assert.equal(slots.labelsFor([cell[0]]).get(cell[0]).spanId, idOf(span));
+        assert.equal(slots.labelsFor([slotNow()]).get(slotNow()).spanId, idOf(span));
       });
       tracker.disable();
       delete globalThis[Symbol.for('opentelemetry.js.api.1')].context;
@@ -300,26 +308,30 @@ for (const mechanism of availableMechanisms()) {
       const manager = context['_getContextManager']();
       t.tracker.disable();
       assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), false);
-      assert.equal(t.cell[0], 0);
+      assert.equal(t.slotNow(), 0);
       await tracer.startActiveSpan('after-disable', async (span) => {
         await null;
-        assert.equal(t.cell[0], 0);
+        assert.equal(t.slotNow(), 0);
         span.end();
       });
       // Enable again on the same tracker.
-      t.tracker.enable(t.cell);
+      t.enable();
       tracer.startActiveSpan('again', (span) => assert.equal(t.spanId(), idOf(span)));
     });
 
-    test('a context outliving its span never republishes a slot id given to another span', async () => {
+    test('a context outliving its span never republishes a slot id given to another span', async (tc) => {
+      if (mechanism === 'frame-slot') {
+        tc.skip('frame-slot keeps ids for as long as a frame can carry them: see the holder-lifetime test');
+        return;
+      }
       const { t, tracer } = setup();
       let late;
       let oldSlot;
       let oldId;
       tracer.startActiveSpan('short', (span) => {
-        oldSlot = t.cell[0];
+        oldSlot = t.slotNow();
         oldId = idOf(span);
-        late = context.bind(context.active(), () => ({ slot: t.cell[0], labels: t.read() }));
+        late = context.bind(context.active(), () => ({ slot: t.slotNow(), labels: t.read() }));
         span.end();
       });
       // A window boundary: the unpublished id is taken back and free.
@@ -327,7 +339,7 @@ for (const mechanism of availableMechanisms()) {
       const other = tracer.startSpan('other');
       let otherSlot;
       context.with(trace.setSpan(ROOT_CONTEXT, other), () => {
-        otherSlot = t.cell[0];
+        otherSlot = t.slotNow();
         const stale = late();
         assert.notEqual(stale.slot, otherSlot, 'the stale context must not write the other span’s slot');
         assert.equal(stale.labels.spanId, oldId, 'it keeps its own labels under a fresh slot');
@@ -336,14 +348,59 @@ for (const mechanism of availableMechanisms()) {
       assert.equal(otherSlot, oldSlot, 'the freed id was reused (the case under test)');
     });
 
+    test('an id rides with its frame across windows and is reused only after the frame is collected', async (tc) => {
+      if (mechanism !== 'frame-slot') {
+        tc.skip('the hook mechanisms lend ids per window: see the test above');
+        return;
+      }
+      const { t, tracer } = setup();
+      let resume;
+      let oldSlot;
+      let oldId;
+      const pending = tracer.startActiveSpan('waiting', async (span) => {
+        oldSlot = t.slotNow();
+        oldId = idOf(span);
+        span.end();
+        await new Promise((resolve) => {
+          resume = resolve;
+        });
+        return { slot: t.slotNow(), labels: t.read() };
+      });
+      // Windows close while the continuation waits: its id must stay lent.
+      t.slots.windowClosed();
+      t.slots.windowClosed();
+      const other = tracer.startSpan('other');
+      context.with(trace.setSpan(ROOT_CONTEXT, other), () => {
+        assert.notEqual(t.slotNow(), oldSlot, 'a waiting frame’s id is never lent again');
+      });
+      other.end();
+      resume();
+      const back = await pending;
+      assert.equal(back.slot, oldSlot, 'the continuation resumes with its id');
+      assert.equal(back.labels.spanId, oldId, 'and its own labels');
+
+      // Once nothing carries the holder, the id is released, and freed at the next window close.
+      // Nothing here keeps a frame: every holder made goes once collected.
+      const allReleased = () => t.tracker.frameStats().released === t.tracker.frameStats().made;
+      for (let i = 0; i < 20 && !allReleased(); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.ok(allReleased(), `collected holders gave their ids back: ${JSON.stringify(t.tracker.frameStats())}`);
+      assert.equal(t.slots.labelsFor([oldSlot]).get(oldSlot).spanId, oldId, 'labels stay until the window closes');
+      t.slots.windowClosed();
+      assert.equal(t.slots.labelsFor([oldSlot]).size, 0, 'then the id is free');
+    });
+
     test('the published slot survives window boundaries while its code runs', () => {
       const { t, tracer } = setup();
       tracer.startActiveSpan('long', (span) => {
-        const slot = t.cell[0];
+        const slot = t.slotNow();
         t.slots.windowClosed();
         t.slots.windowClosed();
         t.slots.windowClosed();
-        assert.equal(t.cell[0], slot);
+        assert.equal(t.slotNow(), slot);
         assert.equal(t.slots.labelsFor([slot]).get(slot).spanId, idOf(span));
       });
     });
@@ -354,7 +411,7 @@ test('a tracker enabled before any context manager and OTel use publishes 0 and 
   resetGlobals();
   const t = newTracker();
   try {
-    assert.equal(t.cell[0], 0);
+    assert.equal(t.slotNow(), 0);
     assert.equal(t.tracker.isEnabled, true);
     assert.throws(() => t.tracker.enable(t.cell), /already enabled/);
   } finally {

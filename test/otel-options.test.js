@@ -48,7 +48,7 @@ test('context tracker options and enable() arguments', () => {
   const slots = new SlotTable();
   throwsNaming(() => new ContextTracker(), TypeError, /context tracker options must be an object with slots/);
   throwsNaming(() => new ContextTracker({}), TypeError, /^slots must be a SlotTable/);
-  throwsNaming(() => new ContextTracker({ slots, mechanism: 'promise' }), RangeError, /^mechanism must be one of 'auto', 'async-hooks', 'context-frame' \(default 'auto'\); got promise/);
+  throwsNaming(() => new ContextTracker({ slots, mechanism: 'promise' }), RangeError, /^mechanism must be one of 'auto', 'frame-slot', 'async-hooks', 'context-frame' \(default 'auto'\); got promise/);
   throwsNaming(() => new ContextTracker({ slots, recheckMs: -1 }), RangeError, /^recheckMs must be an integer of 0 or more/);
   const tracker = new ContextTracker({ slots });
   throwsNaming(() => tracker.enable([0]), TypeError, /^target must be an Int32Array/);
@@ -67,4 +67,23 @@ test('context-frame where this Node cannot do it is refused with the reason', ()
     throwsNaming(() => new ContextTracker({ slots, mechanism: 'context-frame' }), Error, /^mechanism 'context-frame' needs AsyncLocalStorage on AsyncContextFrame/);
     assert.equal(new ContextTracker({ slots }).mechanism, 'async-hooks');
   }
+});
+
+test('frame-slot: refused with the reason where it cannot run; auto falls back to hooks', () => {
+  const { asyncContextFacts } = require('../dist/otel/async-context-frame');
+  const slots = new SlotTable();
+  if (!asyncContextFacts().contextFrame) {
+    throwsNaming(() => new ContextTracker({ slots, mechanism: 'frame-slot' }), Error, /^mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame/);
+    return;
+  }
+  // No reader, or one whose self-test reads the wrong slot.
+  throwsNaming(() => new ContextTracker({ slots, mechanism: 'frame-slot' }).enable(new Int32Array(1)), Error, /^mechanism 'frame-slot' needs the native sampler to read the async context frame, and enable\(\) was given no frame reader/);
+  const stopped = [];
+  const wrongReader = { readFrames: (key) => (stopped.push(key), key !== null), frameSlot: () => 7 };
+  throwsNaming(() => new ContextTracker({ slots, mechanism: 'frame-slot' }).enable(new Int32Array(1), 0, wrongReader), Error, /its self-test failed on Node/);
+  const auto = new ContextTracker({ slots });
+  auto.enable(new Int32Array(1), 0, wrongReader);
+  assert.notEqual(auto.mechanism, 'frame-slot', 'auto does not trust a reader that fails its self-test');
+  assert.equal(stopped.at(-1), null, 'and told the reader to stop');
+  auto.disable();
 });

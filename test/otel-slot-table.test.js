@@ -50,8 +50,30 @@ test('at a boundary every unpublished slot is taken back and free at once; its e
   assert.equal(table.slotFor(a), 0);
   assert.deepEqual(
     { ...table.stats() },
-    { live: 1, capacity: 1, overflows: 2, acquired: 2, retired: 1, highWater: 1, windows: 1 },
+    { live: 1, held: 0, capacity: 1, overflows: 2, acquired: 2, retired: 1, highWater: 1, windows: 1 },
   );
+});
+
+test('a slot lent until released outlives boundaries, and is free only at the boundary after its release', () => {
+  const table = new SlotTable({ capacity: 2 });
+  const a = entry('a');
+  const first = table.lendUntilReleased(a);
+  const second = table.lendUntilReleased(a);
+  assert.deepEqual([first, second], [1, 2], 'one entry may hold several such slots');
+  assert.equal(a.slot, 0, 'the entry’s own per-window slot is left alone');
+  assert.equal(table.lendUntilReleased(entry('b')), 0, 'full: 0, never a lent id');
+  table.windowClosed();
+  table.windowClosed();
+  assert.deepEqual(table.labelsFor([1, 2]).get(1), { spanName: 'a' }, 'boundaries do not retire it');
+  table.release(first);
+  assert.deepEqual(table.labelsFor([1]).get(1), { spanName: 'a' }, 'released: labels stay for the window that may hold its samples');
+  assert.equal(table.lendUntilReleased(entry('c')), 0, 'and the id is not lent again yet');
+  table.windowClosed();
+  assert.equal(table.labelsFor([1]).size, 0, 'free after that boundary');
+  assert.equal(table.lendUntilReleased(entry('d')), 1);
+  const stats = table.stats();
+  assert.deepEqual([stats.live, stats.held, stats.overflows, stats.retired], [2, 2, 2, 1]);
+  assert.throws(() => table.release(99), /^RangeError: release: slot 99 is not lent$/);
 });
 
 test('a published entry keeps its slot across boundaries', () => {

@@ -76,13 +76,15 @@ export function start(options: StartOptions = {}): Spanprof {
   const exitFinish = installExitFinish(() =>
     reportExit(logger, profiler.finishAtExit(EXIT_BUDGET_MS), config.pyroscope?.target.serverAddress),
   );
+  // Before the sampler starts: under `frame-slot` the reader's self-test runs here.
+  tracker.enable(profiler.slotView, SharedIndex.Slot, profiler.frameReader);
   try {
     profiler.start();
   } catch (err) {
+    tracker.disable();
     exitFinish.remove();
     throw err;
   }
-  tracker.enable(profiler.slotView, SharedIndex.Slot);
   logStart(logger, config);
 
   let stopped: Promise<void> | undefined;

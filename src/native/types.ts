@@ -104,6 +104,15 @@ export interface NativeSampler {
   collect(): RawWindow;
   /** Idempotent. */
   stop(): void;
+  /**
+   * From now on each tick takes its slot from `key`'s store in the async
+   * context frame of the running code (a one-element array holding the
+   * slot), not from the shared cell; null goes back to the cell. False where
+   * this build or V8 cannot read frames (Node 20, pointer compression).
+   */
+  readFrames(key: object | null): boolean;
+  /** The slot the signal handler would record right now, read from the frame; 0 when none. */
+  frameSlot(): number;
 }
 
 export interface NativeBinding {

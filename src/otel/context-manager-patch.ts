@@ -1,11 +1,14 @@
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { wrapMethod } from './method-wrap';
 
-/** What a tracker hears from a wrapped context manager. */
+/** What a tracker does for a wrapped context manager. */
 export interface ContextSwitches {
-  /** `with` is about to run its function in `ctx`. */
-  entering(ctx: Context): void;
-  /** Control is back with the caller (or `attach` changed the context): read what is active now. */
+  /**
+   * Runs `with` itself: `Reflect.apply(original, self, args)`, with `ctx`
+   * published for as long as it runs.
+   */
+  runWith(ctx: Context, original: ContextManager['with'], self: ContextManager, args: unknown[]): unknown;
+  /** `attach` changed the context, or its token put the previous one back: read what is active now. */
   returned(): void;
 }
 
@@ -28,15 +31,10 @@ export function wrapContextManager(manager: ContextManager, switches: ContextSwi
     manager,
     'with',
     (original) => {
-      const call = original as (this: ContextManager, ...args: unknown[]) => unknown;
+      const call = original as ContextManager['with'];
       return function (this: ContextManager, ...args: unknown[]): unknown {
-        if (!live) return call.apply(this, args);
-        switches.entering(args[0] as Context);
-        try {
-          return call.apply(this, args);
-        } finally {
-          switches.returned();
-        }
+        if (!live) return Reflect.apply(call, this, args);
+        return switches.runWith(args[0] as Context, call, this, args);
       } as ContextManager['with'];
     },
   );

@@ -3,18 +3,25 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { asyncContextFacts } from './async-context-frame';
 import { wrapContextManager } from './context-manager-patch';
-import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
-import type { ContinuationMechanism, MechanismOption } from './continuation-hooks';
+import type { ContextSwitches } from './context-manager-patch';
+import { installContinuationHooks, resolveMechanism, validateMechanism } from './continuation-hooks';
+import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
+import { FrameHolders } from './frame-holders';
+import type { FrameHolder, FrameSlotReader } from './frame-holders';
 import { watchContextManager } from './global-context-manager';
 import type { LabelEntry } from './label-entry';
 import { spanRegistry } from './span-registry';
 import type { SpanRegistry } from './span-registry';
-import { SlotTable } from './slot-table';
+import { MAX_SLOT_CAPACITY, SlotTable } from './slot-table';
 
 export interface ContextTrackerOptions {
   /** Lends the slots this tracker publishes; the profiler reads labels from the same table. */
   readonly slots: SlotTable;
-  /** How continuations are followed; see ContinuationMechanism. Default `auto`. */
+  /**
+   * How the slot follows continuations; see TrackingMechanism. Default
+   * `auto`: `frame-slot` where enable() gets a frame reader that passes its
+   * self-test, else the best hook mechanism.
+   */
   readonly mechanism?: MechanismOption;
   /**
    * How often to look for a context manager registered through another copy
@@ -24,6 +31,8 @@ export interface ContextTrackerOptions {
 }
 
 const DEFAULT_RECHECK_MS = 1000;
+/** Above every table's capacity; native/frame_slot_reader.cc reads ids up to twice that. */
+const PROBE_SLOT = MAX_SLOT_CAPACITY + 2;
 const mapGet = Map.prototype.get;
 
 /** A frame is a Map keyed by storage (Node's internal Map subclass: not `instanceof Map`). */
@@ -49,9 +58,15 @@ function storeOfFrame(frame: unknown, storage: AsyncLocalStorage<unknown>): Cont
  * The cell always receives `slotFor(entry)`, never a remembered id, and the
  * slot table keeps the published entry's slot at window boundaries: see
  * SlotTable for why no sample gets another span's labels.
+ *
+ * Under `frame-slot` there is no cell and no hook: `with` runs inside a
+ * private AsyncLocalStorage whose store holds the slot (FrameHolders), V8
+ * carries it to every continuation, and the signal handler reads it.
  */
 export class ContextTracker {
-  readonly mechanism: ContinuationMechanism;
+  private readonly option: MechanismOption;
+  private readonly hookMechanism: ContinuationMechanism;
+  private frames: { readonly reader: FrameSlotReader; readonly holders: FrameHolders } | undefined;
   private readonly slots: SlotTable;
   private readonly recheckMs: number;
   private readonly registry: SpanRegistry = spanRegistry;
@@ -85,8 +100,16 @@ export class ContextTracker {
     }
     this.slots = options.slots;
     this.recheckMs = recheckMs;
-    this.mechanism = resolveMechanism(options.mechanism);
+    this.option = validateMechanism(options.mechanism);
+    this.hookMechanism = resolveMechanism(this.option);
     this.frameKey = asyncContextFacts().resourceFrameKey;
+  }
+
+  /** The mechanism in use; before enable(), the one used without a frame reader. */
+  get mechanism(): TrackingMechanism {
+    return this.frames !== undefined || (this.option === 'frame-slot' && !this.enabled)
+      ? 'frame-slot'
+      : this.hookMechanism;
   }
 
   get isEnabled(): boolean {
@@ -95,10 +118,12 @@ export class ContextTracker {
 
   /**
    * Starts publishing into `target[index]` (the profiler passes the native
-   * shared buffer). Works whether the context manager is registered before
-   * or after this call.
+   * shared buffer), or through `frames` (the sampler) where the mechanism
+   * allows. Works whether the context manager is registered before or after
+   * this call. Call it before the sampler starts: the frame reader's
+   * self-test runs here.
    */
-  enable(target: Int32Array, index = 0): void {
+  enable(target: Int32Array, index = 0, frames?: FrameSlotReader): void {
     if (this.enabled) throw new Error('context tracker is already enabled; call disable() first');
     if (!(target instanceof Int32Array)) {
       throw new TypeError(`target must be an Int32Array; got ${String(target)}`);
@@ -106,10 +131,13 @@ export class ContextTracker {
     if (!Number.isInteger(index) || index < 0 || index >= target.length) {
       throw new RangeError(`index must be an integer from 0 to ${target.length - 1}; got ${String(index)}`);
     }
+    this.frames = this.startFrames(frames);
     this.target = target;
     this.index = index;
     this.enabled = true;
-    this.releasePublishedCheck = this.slots.keepPublished((entry) => entry === this.current);
+    if (this.frames === undefined) {
+      this.releasePublishedCheck = this.slots.keepPublished((entry) => entry === this.current);
+    }
     this.stopWatching = watchContextManager((manager) => this.useManager(manager), this.recheckMs);
   }
 
@@ -119,8 +147,34 @@ export class ContextTracker {
     this.stopWatching?.();
     this.useManager(undefined);
     this.releasePublishedCheck?.();
+    this.releasePublishedCheck = undefined;
+    this.frames?.reader.readFrames(null);
+    this.frames = undefined;
     this.enabled = false;
     this.target = new Int32Array(1);
+  }
+
+  /** Holders and their stats under `frame-slot`; undefined otherwise. */
+  frameStats(): { readonly made: number; readonly released: number } | undefined {
+    return this.frames?.holders.stats();
+  }
+
+  private startFrames(reader: FrameSlotReader | undefined): ContextTracker['frames'] {
+    const wanted = this.option === 'frame-slot' || (this.option === 'auto' && asyncContextFacts().contextFrame);
+    if (!wanted) return undefined;
+    const holders = new FrameHolders(this.slots);
+    if (reader !== undefined && frameReadWorks(reader, holders)) return { reader, holders };
+    reader?.readFrames(null);
+    if (this.option === 'frame-slot') {
+      throw new Error(
+        `mechanism 'frame-slot' needs the native sampler to read the async context frame, and ` +
+          (reader === undefined
+            ? 'enable() was given no frame reader'
+            : `its self-test failed on Node ${process.version} (${process.arch})`) +
+          ". Use 'auto' or 'async-hooks'.",
+      );
+    }
+    return undefined;
   }
 
   private useManager(manager: ContextManager | undefined): void {
@@ -136,8 +190,12 @@ export class ContextTracker {
       this.publish(null);
       return;
     }
+    if (this.frames !== undefined) {
+      this.unwrapManager = wrapContextManager(manager, this.frameSwitches);
+      return;
+    }
     this.unwrapManager = wrapContextManager(manager, this.switches);
-    this.removeHooks ??= installContinuationHooks(this.mechanism, this.listener);
+    this.removeHooks ??= installContinuationHooks(this.hookMechanism, this.listener);
     this.publish(this.entryFor(manager.active()));
   }
 
@@ -175,12 +233,35 @@ export class ContextTracker {
     return this.activeContext();
   }
 
-  private readonly switches = {
-    entering: (ctx: Context): void => {
+  private readonly switches: ContextSwitches = {
+    runWith: (ctx, original, self, args) => {
       this.publish(this.entryFor(ctx));
+      try {
+        return Reflect.apply(original, self, args);
+      } finally {
+        this.publish(this.entryFor(this.activeContext()));
+      }
     },
     returned: (): void => {
       this.publish(this.entryFor(this.activeContext()));
+    },
+  };
+
+  /**
+   * `with` runs inside the holder's store, so the frame carries the slot to
+   * everything it starts; a switch to the same entry makes no new frame.
+   */
+  private readonly frameSwitches: ContextSwitches = {
+    runWith: (ctx, original, self, args) => {
+      const frames = this.frames;
+      if (frames === undefined) return Reflect.apply(original, self, args);
+      const holder = frames.holders.holderFor(this.entryFor(ctx));
+      return frames.holders.storage.run(holder, Reflect.apply, original, self, args);
+    },
+    returned: (): void => {
+      const frames = this.frames;
+      if (frames === undefined) return;
+      frames.holders.storage.enterWith(frames.holders.holderFor(this.entryFor(this.activeContext())));
     },
   };
 
@@ -197,4 +278,24 @@ export class ContextTracker {
       this.publish(this.saved.length > 0 ? (this.saved.pop() as LabelEntry | null) : null);
     },
   };
+}
+
+/**
+ * The reader's self-test, run before any sampling: it proves the frame
+ * offset, the Map and holder layouts and the key's hash together. Ids above
+ * every table's capacity, so a stray tick could never take them for a span.
+ */
+function frameReadWorks(reader: FrameSlotReader, holders: FrameHolders): boolean {
+  const storage = holders.storage;
+  const probe = (slot: number): FrameHolder => [slot];
+  try {
+    if (!reader.readFrames(storage)) return false;
+    const outside = reader.frameSlot();
+    const inside = storage.run(probe(PROBE_SLOT), () => reader.frameSlot());
+    const nested = storage.run(probe(PROBE_SLOT), () => storage.run(probe(PROBE_SLOT - 1), () => reader.frameSlot()));
+    const cleared = storage.run(probe(PROBE_SLOT), () => storage.run(undefined, () => reader.frameSlot()));
+    return outside === 0 && inside === PROBE_SLOT && nested === PROBE_SLOT - 1 && cleared === 0 && reader.frameSlot() === 0;
+  } catch {
+    return false;
+  }
 }

@@ -18,9 +18,17 @@ import { asyncContextFacts } from './async-context-frame';
  */
 export type ContinuationMechanism = 'async-hooks' | 'context-frame';
 
-export type MechanismOption = 'auto' | ContinuationMechanism;
+/**
+ * How a tracker keeps the slot of the running code where the sampler reads
+ * it: one of the hook mechanisms, publishing into a shared cell, or
+ * `frame-slot`, where no hook runs at all: the slot rides in the async
+ * context frame (FrameHolders) and the signal handler reads it from there.
+ */
+export type TrackingMechanism = ContinuationMechanism | 'frame-slot';
 
-const MECHANISMS: readonly MechanismOption[] = ['auto', 'async-hooks', 'context-frame'];
+export type MechanismOption = 'auto' | TrackingMechanism;
+
+const MECHANISMS: readonly MechanismOption[] = ['auto', 'frame-slot', 'async-hooks', 'context-frame'];
 
 export interface ContinuationListener {
   /** A callback starts (timer, immediate, tick, I/O, AsyncResource; promises too under `async-hooks`). */
@@ -31,9 +39,25 @@ export interface ContinuationListener {
   readonly exit: () => void;
 }
 
-/** Picks the mechanism; a wrong or unavailable choice throws, naming the option. */
+/** Checks the option; a wrong or unavailable choice throws, naming the option. */
+export function validateMechanism(option: unknown): MechanismOption {
+  if (option === undefined) return 'auto';
+  if (option === 'frame-slot') {
+    if (!asyncContextFacts().contextFrame) {
+      throw new Error(
+        `mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame (Node 24+, or Node 22 with ` +
+          `--experimental-async-context-frame); Node ${process.version} has none here. Use 'auto' or 'async-hooks'.`,
+      );
+    }
+    return option;
+  }
+  resolveMechanism(option);
+  return option as MechanismOption;
+}
+
+/** The hook mechanism for this option ('auto' and 'frame-slot' fall back to the best one). */
 export function resolveMechanism(option: unknown): ContinuationMechanism {
-  if (option === undefined || option === 'auto') {
+  if (option === undefined || option === 'auto' || option === 'frame-slot') {
     const facts = asyncContextFacts();
     return facts.contextFrame && facts.hooksWithoutPromises ? 'context-frame' : 'async-hooks';
   }

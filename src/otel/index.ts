@@ -1,6 +1,7 @@
 export { ContextTracker } from './context-tracker';
 export type { ContextTrackerOptions } from './context-tracker';
-export type { ContinuationMechanism, MechanismOption } from './continuation-hooks';
+export type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
+export type { FrameHolder, FrameSlotReader } from './frame-holders';
 export type { LabelEntry } from './label-entry';
 export { DEFAULT_LABEL_OPTIONS, resolveLabelOptions } from './label-options';
 export type { LabelScope, ResolvedLabelOptions, SpanLabelOptions } from './label-options';

@@ -8,7 +8,7 @@ export interface SlotTableOptions {
 }
 
 export const DEFAULT_SLOT_CAPACITY = 65_536;
-const MAX_SLOT_CAPACITY = 1 << 20;
+export const MAX_SLOT_CAPACITY = 1 << 20;
 
 /** Says whether an entry's slot id may sit in a slot cell right now. */
 export type PublishedCheck = (entry: LabelEntry) => boolean;
@@ -16,6 +16,8 @@ export type PublishedCheck = (entry: LabelEntry) => boolean;
 export interface SlotTableStats extends SlotStats {
   /** Slots lent since the table was made. */
   readonly acquired: number;
+  /** Of `live`, slots lent until released (see lendUntilReleased). */
+  readonly held: number;
   /** Slots taken back at window boundaries. */
   readonly retired: number;
   /** Most slots lent at once. */
@@ -44,6 +46,10 @@ export interface SlotTableStats extends SlotStats {
  *   entries whose code ran in one window.
  * - When the table is full, `slotFor` returns 0 and counts an overflow:
  *   those samples carry no span rather than someone else's.
+ *
+ * Where the slot rides in the async context itself (FrameHolders), no code
+ * runs when a continuation resumes, so an id must stay lent as long as
+ * anything can carry it: `lendUntilReleased` and `release` instead.
  */
 export class SlotTable implements SlotLabelSource {
   readonly capacity: number;
@@ -54,6 +60,9 @@ export class SlotTable implements SlotLabelSource {
   /** Entries holding a slot, in lending order. */
   private liveEntries: LabelEntry[] = [];
   private checkList: PublishedCheck[] = [];
+  /** Slots lent until released, and those released since the last window closed. */
+  private held = 0;
+  private released: number[] = [];
   private overflows = 0;
   private acquired = 0;
   private retired = 0;
@@ -67,21 +76,52 @@ export class SlotTable implements SlotLabelSource {
   /** The entry's slot, lending a free one if it holds none; 0 if the table is full. */
   slotFor(entry: LabelEntry): number {
     if (entry.slot !== 0) return entry.slot;
-    let slot: number;
-    if (this.free.length > 0) {
-      slot = this.free.pop() as number;
-    } else if (this.nextUnused <= this.capacity) {
-      slot = this.nextUnused++;
-    } else {
-      this.overflows++;
-      return 0;
-    }
+    const slot = this.take();
+    if (slot === 0) return 0;
     this.owners[slot] = entry;
     entry.slot = slot;
     this.liveEntries.push(entry);
-    this.acquired++;
-    if (this.liveEntries.length > this.highWater) this.highWater = this.liveEntries.length;
+    this.noteLive();
     return slot;
+  }
+
+  /** A free id, or 0 (counted as an overflow) when none is left. */
+  private take(): number {
+    if (this.free.length > 0) return this.free.pop() as number;
+    if (this.nextUnused <= this.capacity) return this.nextUnused++;
+    this.overflows++;
+    return 0;
+  }
+
+  private noteLive(): void {
+    this.acquired++;
+    const live = this.liveEntries.length + this.held;
+    if (live > this.highWater) this.highWater = live;
+  }
+
+  /**
+   * A slot lent to `entry` until `release(slot)`, whatever windows close
+   * meanwhile; 0 (an overflow) when the table is full. The entry's own
+   * `slot` is left alone: an entry may hold several such slots over time.
+   */
+  lendUntilReleased(entry: LabelEntry): number {
+    const slot = this.take();
+    if (slot === 0) return 0;
+    this.owners[slot] = entry;
+    this.held++;
+    this.noteLive();
+    return slot;
+  }
+
+  /**
+   * Nothing can carry `slot` any more. Its labels stay until the next window
+   * closes, since that window may still hold samples with it; then it is free.
+   */
+  release(slot: number): void {
+    if (!Number.isInteger(slot) || slot < 1 || slot > this.capacity || this.owners[slot] === undefined) {
+      throw new RangeError(`release: slot ${String(slot)} is not lent`);
+    }
+    this.released.push(slot);
   }
 
   /**
@@ -131,11 +171,22 @@ export class SlotTable implements SlotLabelSource {
     }
     this.retired += live.length - kept.length;
     this.liveEntries = kept;
+    const released = this.released;
+    if (released.length > 0) {
+      this.released = [];
+      for (let i = 0; i < released.length; i++) {
+        this.owners[released[i]] = undefined;
+        this.free.push(released[i]);
+      }
+      this.held -= released.length;
+      this.retired += released.length;
+    }
   }
 
   stats(): SlotTableStats {
     return {
-      live: this.liveEntries.length,
+      live: this.liveEntries.length + this.held,
+      held: this.held,
       capacity: this.capacity,
       overflows: this.overflows,
       acquired: this.acquired,

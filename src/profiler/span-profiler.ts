@@ -2,6 +2,7 @@ import type { NativeBinding } from '../native/types';
 import type { ProfileWindow } from '../profile/window';
 import { ThreadSampler } from '../sampler/thread-sampler';
 import { EpochClock } from './epoch-clock';
+import type { FrameSlotReader } from '../otel/frame-holders';
 import type { ExitReport, SlotLabelSource, WindowSink } from './ports';
 import { buildWindow } from './window-builder';
 import { PauseRecorder, type PauseSummary } from './pause-recorder';
@@ -78,6 +79,11 @@ export class SpanProfiler {
   /** Shared memory whose index 0 the span tracker keeps current. */
   get slotView(): Int32Array {
     return this.sampler.slotView;
+  }
+
+  /** The sampler's reader of slots kept in the async context frame. */
+  get frameReader(): FrameSlotReader {
+    return this.sampler.frames;
   }
 
   get running(): boolean {

@@ -1,4 +1,5 @@
 import type { NativeBinding, NativeSampler, RawWindow } from '../native/types';
+import type { FrameSlotReader } from '../otel/frame-holders';
 import { SharedIndex } from '../native/types';
 
 export interface ThreadSamplerOptions {
@@ -50,6 +51,11 @@ export class ThreadSampler {
 
   get running(): boolean {
     return this.native.running;
+  }
+
+  /** The native reader of slots kept in the async context frame. */
+  get frames(): FrameSlotReader {
+    return this.native;
   }
 
   start(): void {

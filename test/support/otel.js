@@ -11,10 +11,30 @@ const {
 const otel = require('../../dist/otel');
 const { asyncContextFacts } = require('../../dist/otel/async-context-frame');
 
-/** Mechanisms this Node offers: both where AsyncContextFrame allows it. */
+/** The native binding, or a thrown reason. */
+function nativeBinding() {
+  const { loadNative } = require('../../dist/native/load');
+  const native = loadNative();
+  if (!native.ok) throw new Error(native.reason);
+  return native.binding;
+}
+
+/** True when a tracker given a native sampler here settles on `frame-slot`. */
+function frameSlotsWork() {
+  if (!asyncContextFacts().contextFrame) return false;
+  const sampler = new (nativeBinding().Sampler)(10_000);
+  const tracker = new otel.ContextTracker({ slots: new otel.SlotTable() });
+  tracker.enable(new Int32Array(sampler.shared), 0, sampler);
+  const works = tracker.mechanism === 'frame-slot';
+  tracker.disable();
+  return works;
+}
+
+/** Mechanisms this Node offers: the hook ones AsyncContextFrame allows, and `frame-slot` where it reads. */
 function availableMechanisms() {
   const facts = asyncContextFacts();
-  return facts.contextFrame && facts.hooksWithoutPromises ? ['async-hooks', 'context-frame'] : ['async-hooks'];
+  const hooks = facts.contextFrame && facts.hooksWithoutPromises ? ['async-hooks', 'context-frame'] : ['async-hooks'];
+  return frameSlotsWork() ? [...hooks, 'frame-slot'] : hooks;
 }
 
 /** Registers the stock context manager, as NodeTracerProvider.register() does. */
@@ -46,19 +66,31 @@ function newTracing({ spanIdScope, spanNameScope, sampler, processor = false, re
   return { inner, provider, tracer: provider.getTracer('test'), exporter };
 }
 
-/** A tracker writing into a plain cell; `read()` gives the labels published now. */
+/**
+ * A tracker writing into a plain cell, or under `frame-slot` into the frame
+ * a native sampler (never started) reads; `read()` gives the labels of the
+ * slot the signal handler would record now.
+ */
 function newTracker({ capacity, mechanism } = {}) {
   const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
   const cell = new Int32Array(1);
   const tracker = new otel.ContextTracker({ slots, mechanism });
-  tracker.enable(cell);
+  const frames = mechanism === 'frame-slot' ? new (nativeBinding().Sampler)(10_000) : undefined;
+  tracker.enable(cell, 0, frames);
+  const slotNow = frames === undefined ? () => cell[0] : () => frames.frameSlot();
   return {
     slots,
     cell,
     tracker,
-    /** Labels of the slot published now; null when the cell holds 0. */
+    frames,
+    slotNow,
+    /** enable() again after disable(), with the same cell and reader. */
+    enable() {
+      tracker.enable(cell, 0, frames);
+    },
+    /** Labels of the slot published now; null when it is 0. */
     read() {
-      const slot = cell[0];
+      const slot = slotNow();
       if (slot === 0) return null;
       const labels = slots.labelsFor([slot]).get(slot);
       if (labels === undefined) throw new Error(`published slot ${slot} has no labels`);
@@ -80,13 +112,11 @@ function newTracker({ capacity, mechanism } = {}) {
  * labels.
  */
 function startSampling({ capacity, mechanism, windowMs = 500 } = {}) {
-  const { loadNative } = require('../../dist/native/load');
-  const native = loadNative();
-  if (!native.ok) throw new Error(native.reason);
-  const sampler = new native.binding.Sampler(10_000);
+  const sampler = new (nativeBinding().Sampler)(10_000);
   const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
   const tracker = new otel.ContextTracker({ slots, mechanism });
-  tracker.enable(new Int32Array(sampler.shared));
+  // Before start(), as the profiler does: the frame reader's self-test runs here.
+  tracker.enable(new Int32Array(sampler.shared), 0, sampler);
   const samples = [];
   const collect = () => {
     const raw = sampler.collect();
@@ -135,9 +165,6 @@ function startSampling({ capacity, mechanism, windowMs = 500 } = {}) {
  * while the thread runs, so a loaded machine still gives ~ms/10 samples.
  */
 function burner(name) {
-  const { loadNative } = require('../../dist/native/load');
-  const native = loadNative();
-  if (!native.ok) throw new Error(native.reason);
   return new Function(
     'cpuNs',
     `return function ${name}(ms) {
@@ -146,7 +173,7 @@ function burner(name) {
       do { for (let i = 0; i < 2000; i++) x += Math.sqrt(x + i); } while (cpuNs() < end);
       return x;
     }`,
-  )(native.binding.threadCpuNs);
+  )(nativeBinding().threadCpuNs);
 }
 
 /** The first name on a sample's stack (leaf first) that matches `pattern`, as its match. */
@@ -164,6 +191,7 @@ function idOf(span) {
 
 module.exports = {
   availableMechanisms,
+  nativeBinding,
   registerContextManager,
   resetGlobals,
   newTracing,
