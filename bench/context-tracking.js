@@ -14,6 +14,8 @@
 //   async-hooks    tracker on async_hooks before/after
 //   context-frame  tracker on V8 promise hooks + async_hooks without promise
 //                  tracking (where AsyncLocalStorage runs on AsyncContextFrame)
+//   frame-slot     no hooks: the slot rides in the async context frame and
+//                  the native sampler reads it (where its self-test passes)
 // With --floor, each mechanism also runs as `<mechanism> hooks`: the same
 // hooks installed with empty functions, which is what Node and V8 charge
 // for calling them at all; the rest of the `added` figure is the tracker's.
@@ -50,6 +52,7 @@ function parent(runs, requests, awaits) {
   const configs = ['off', 'async-hooks'];
   if (facts.contextFrame && facts.hooksWithoutPromises) configs.push('context-frame');
   if (floor) configs.push(...configs.slice(1).map((c) => `${c} hooks`));
+  if (facts.contextFrame) configs.push('frame-slot');
   const results = Object.fromEntries(configs.map((c) => [c, []]));
   for (let run = 0; run < runs; run++) {
     for (const config of configs) {
@@ -118,7 +121,11 @@ function child(config, requests, awaits) {
     installContinuationHooks(config.slice(0, -'+hooks'.length), { enterCallback: empty, enterContinuation: empty, exit: empty });
   } else if (config !== 'off') {
     const slots = new SlotTable();
-    new ContextTracker({ slots, mechanism: config }).enable(cell);
+    // The native sampler reads frames (it need not run for the tracker's cost).
+    const { loadNative } = require(path.join(dist, '..', 'native', 'load'));
+    const native = loadNative();
+    const frames = config === 'frame-slot' && native.ok ? new native.binding.Sampler(10_000) : undefined;
+    new ContextTracker({ slots, mechanism: config }).enable(cell, 0, frames);
     // Windows close as in the profiler, so slots are lent again and again.
     setInterval(() => slots.windowClosed(), 100).unref();
   }

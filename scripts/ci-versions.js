@@ -32,11 +32,17 @@ function plan(smoke) {
   return [
     { major: 22, ...suite },
     // Node 22 carries AsyncLocalStorage on AsyncContextFrame only behind a
-    // flag; context tracking must be right in that mode too.
+    // flag; context tracking, and the frame reader, must be right in that
+    // mode too.
     {
       major: 22,
-      what: 'attribution, --experimental-async-context-frame',
-      tests: ['test/otel-attribution.test.js'],
+      what: 'context tracking, --experimental-async-context-frame',
+      tests: [
+        'test/otel-attribution.test.js',
+        'test/otel-context-tracker.test.js',
+        'test/property-slot-tracking.test.js',
+        'test/sampler-frames.test.js',
+      ],
       nodeOptions: '--experimental-async-context-frame',
     },
     { major: 24, ...suite },

@@ -33,7 +33,7 @@ const SAMPLING = [
   'install-tarball', 'loader-abi', 'otel-attribution', 'otel-span-labels', 'pprof-background-encoder',
   'pprof-encode', 'pprof-encode-sync', 'pprof-helper-thread', 'prebuilds', 'register', 'register-exit',
   'reliability-coexist', 'reliability-exit-faults', 'reliability-hostile-input', 'reliability-label-bytes',
-  'sampler-errors', 'sampler-lifecycle', 'sampler-rate', 'sampler-slots', 'sampler-untimed',
+  'sampler-errors', 'sampler-frames', 'sampler-lifecycle', 'sampler-rate', 'sampler-slots', 'sampler-untimed',
   'sourcemap-apps', 'sourcemap-broken', 'sourcemap-mapper', 'span-profiler',
 ].map((name) => `test/${name}.test.js`);
 

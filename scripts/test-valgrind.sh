@@ -3,9 +3,10 @@
 # memcheck. Fails on any memory error or any definite leak. spanprof needs no
 # suppression: Node's own process-lifetime allocations show only as "still
 # reachable" or, for the inspector thread's TLS, "possibly lost", which do
-# not fail the run. The one suppression file, scripts/valgrind-coexist.supp,
-# hides errors inside the Datadog profiler's own binary, which the
-# coexistence session loads; it says why.
+# not fail the run. scripts/valgrind-coexist.supp hides errors inside the
+# Datadog profiler's own binary, which the coexistence session loads, and
+# scripts/valgrind-node.supp one allocation Node 24 makes before any addon
+# loads; each says why.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,17 +17,30 @@ trap 'rm -f "$log"' EXIT
 # reliability-native-smoke: deep stacks, a 1 MB name, the inspector's
 # profiler, and the Datadog profiler bypassing our handler (when
 # scripts/install-coexist.sh has installed it).
-for fixture in native-smoke reliability-native-smoke; do
+# native-smoke again on Node 24: slots read from the async context frame.
+for run in native-smoke reliability-native-smoke 24:native-smoke; do
+  fixture=${run#*:}
+  with=()
+  undef=()
+  if [ "$run" != "$fixture" ]; then
+    with=(env PREBUILDS_ONLY=1 node scripts/with-node.js "${run%%:*}" --)
+    # V8 13's conservative stack scan and its optimizing compiler branch on
+    # uninitialised stack words by design (thousands of reports, all inside
+    # node). This run checks addresses and leaks, not definedness.
+    undef=(--undef-value-errors=no)
+  fi
   # V8 writes its own machine code: --smc-check makes valgrind notice.
-  valgrind --error-exitcode=9 --smc-check=all-non-file --leak-check=full \
-    --suppressions=scripts/valgrind-coexist.supp \
+  "${with[@]}" valgrind "${undef[@]}" --error-exitcode=9 --smc-check=all-non-file --leak-check=full \
+    --suppressions=scripts/valgrind-coexist.supp --suppressions=scripts/valgrind-node.supp \
     --errors-for-leak-kinds=definite node "test/fixtures/$fixture.js" >"$log" 2>&1 || {
     cat "$log" >&2
     echo "valgrind: memory errors or definite leaks in $fixture (exit $?)" >&2
     exit 1
   }
-  grep -E '"samples":[1-9]' "$log" >/dev/null || { cat "$log" >&2; echo "$fixture: no samples under valgrind" >&2; exit 1; }
-  echo "$fixture: $(grep -E '^\{' "$log")"
+  grep -E '"samples":[1-9]' "$log" >/dev/null || { cat "$log" >&2; echo "$run: no samples under valgrind" >&2; exit 1; }
+  echo "$run: $(grep -E '^\{' "$log")"
+  # Where frames can be read, some samples must have been labelled from them.
+  if grep -q '"frameSamples":0' "$log"; then cat "$log" >&2; echo "$run: no sample read its slot from the frame" >&2; exit 1; fi
   grep -E 'ERROR SUMMARY|definitely lost' "$log"
 done
 echo "valgrind: clean"

@@ -105,14 +105,15 @@ function newTracker({ capacity, mechanism } = {}) {
 }
 
 /**
- * The real native sampler at 100 Hz with a tracker publishing into its cell.
+ * The real native sampler (100 Hz unless `intervalMicros` says otherwise)
+ * with a tracker publishing into its cell, or into the frame it reads.
  * Windows close every `windowMs` (labels captured, then windowClosed, as the
- * profiler does). Each sample keeps its stack (function names, leaf first)
- * and the labels of its slot: null for slot 0, 'missing' for a slot with no
- * labels.
+ * profiler does). Each sample keeps its stack (function names, leaf first),
+ * its leaf's NodeKind, V8's time (µs) and the labels of its slot: null for
+ * slot 0, 'missing' for a slot with no labels.
  */
-function startSampling({ capacity, mechanism, windowMs = 500 } = {}) {
-  const sampler = new (nativeBinding().Sampler)(10_000);
+function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 10_000 } = {}) {
+  const sampler = new (nativeBinding().Sampler)(intervalMicros);
   const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
   const tracker = new otel.ContextTracker({ slots, mechanism });
   // Before start(), as the profiler does: the frame reader's self-test runs here.
@@ -136,7 +137,13 @@ function startSampling({ capacity, mechanism, windowMs = 500 } = {}) {
     };
     for (let i = 0; i < raw.samples.node.length; i++) {
       const slot = raw.samples.slot[i];
-      samples.push({ stack: stackOf(raw.samples.node[i]), slot, labels: slot === 0 ? null : labels.get(slot) ?? 'missing' });
+      samples.push({
+        stack: stackOf(raw.samples.node[i]),
+        kind: raw.nodes.kind[raw.samples.node[i]],
+        timeUs: raw.samples.timeUs[i],
+        slot,
+        labels: slot === 0 ? null : labels.get(slot) ?? 'missing',
+      });
     }
   };
   sampler.start();
