@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, Span, SpanContext } from '@opentelemetry/api';
 import type { LabelEntry } from './label-entry';
 import { DEFAULT_LABEL_OPTIONS } from './label-options';
@@ -57,22 +57,29 @@ export class SpanRegistry {
     const existing = this.read(span);
     if (existing !== undefined) return existing;
     const spanContext = span.spanContext();
-    if (!isSpanContextValid(spanContext)) {
+    if (!hasIds(spanContext)) {
       // Suppressed tracing hands out the invalid context: nothing to label.
       this.store(span, null);
       return null;
     }
     let root: SpanRecord | undefined;
     const parent = trace.getSpan(parentContext);
-    const parentContextOfSpan = parent?.spanContext();
-    if (
-      parent !== undefined &&
-      parentContextOfSpan !== undefined &&
-      isSpanContextValid(parentContextOfSpan) &&
-      !parentContextOfSpan.isRemote &&
-      parentContextOfSpan.traceId === spanContext.traceId
-    ) {
-      root = this.recordOf(parent)?.root;
+    if (parent !== undefined) {
+      // A parent seen before is a valid local span (or known not to be):
+      // no need to check its context again, on the path every span takes.
+      const known = this.read(parent);
+      if (known !== undefined) {
+        if (known !== null && known.traceId === spanContext.traceId) root = known.root;
+      } else {
+        const parentContextOfSpan = parent.spanContext();
+        if (
+          isSpanContextValid(parentContextOfSpan) &&
+          !parentContextOfSpan.isRemote &&
+          parentContextOfSpan.traceId === spanContext.traceId
+        ) {
+          root = this.recordOf(parent)?.root;
+        }
+      }
     }
     const record = new SpanRecord(span, spanContext, name, options, root);
     this.store(span, record);
@@ -180,6 +187,23 @@ export class SpanRegistry {
     if (Object.isExtensible(span)) (span as SdkSpanFields)[kRecord] = record;
     else this.detached.set(span, record);
   }
+}
+
+/**
+ * The span has ids to label with. The same answer as the API's
+ * isSpanContextValid for any id a tracer generates (hex of the right
+ * length), without its two regular expressions on every span start.
+ */
+function hasIds(spanContext: SpanContext): boolean {
+  const { traceId, spanId } = spanContext;
+  return (
+    typeof traceId === 'string' &&
+    typeof spanId === 'string' &&
+    traceId.length === 32 &&
+    spanId.length === 16 &&
+    traceId !== INVALID_TRACEID &&
+    spanId !== INVALID_SPANID
+  );
 }
 
 function markProfileId(record: SpanRecord): void {
