@@ -64,6 +64,14 @@ export interface ExitWriteResult {
  * When the directory grows past its bound, the oldest windows are deleted,
  * whichever process wrote them.
  */
+/**
+ * The directory is re-read and the index rewritten at most this often. Each
+ * time reads every name and writes every record: done per window at short
+ * windows, that churn alone grew RSS by about 20 MiB per 1,000 windows
+ * (plain Node 20 and 24, without spanprof), where it stays flat without it.
+ */
+const MAINTAIN_EVERY_MS = 1000;
+
 export class DirectoryExporter implements ProfileExporter {
   private readonly dir: string;
   private readonly logger: Logger;
@@ -80,6 +88,12 @@ export class DirectoryExporter implements ProfileExporter {
   private sequence = 0;
   private lastError: string | undefined;
   private boundReported = false;
+
+  /** When the records were last re-read and the index rewritten (Date.now()). */
+  private lastMaintained = 0;
+  /** A window was written since: the index does not list it yet. */
+  private indexStale = false;
+  private maintainTimer: NodeJS.Timeout | undefined;
 
   private sent = 0;
   private failed = 0;
@@ -116,6 +130,8 @@ export class DirectoryExporter implements ProfileExporter {
   }
 
   flush(deadlineMs: number): Promise<boolean> {
+    // A flushed directory lists every window it holds.
+    if (this.indexStale) this.maintainNow();
     return this.idle.wait(deadlineMs);
   }
 
@@ -147,7 +163,7 @@ export class DirectoryExporter implements ProfileExporter {
   }
 
   private isIdle(): boolean {
-    return this.queue.length === 0 && this.writing === undefined;
+    return this.queue.length === 0 && this.writing === undefined && !this.indexStale;
   }
 
   private startWriting(): void {
@@ -157,6 +173,8 @@ export class DirectoryExporter implements ProfileExporter {
       .finally(() => {
         this.writing = undefined;
         if (this.queue.length > 0 && !this.closed) this.startWriting();
+        // A flush is waiting: it wants the index now, not when the interval is over.
+        else if (this.indexStale && this.idle.waiting) this.maintainNow();
         else this.idle.check();
       });
   }
@@ -175,8 +193,33 @@ export class DirectoryExporter implements ProfileExporter {
         continue;
       }
       this.sent++;
-      await this.maintain();
+      this.indexStale = true;
+      if (Date.now() - this.lastMaintained >= MAINTAIN_EVERY_MS) await this.maintain();
+      else this.maintainLater();
     }
+  }
+
+  /** The index catches up when the interval is over, or at the next flush. */
+  private maintainLater(): void {
+    if (this.maintainTimer !== undefined) return;
+    const wait = Math.max(0, this.lastMaintained + MAINTAIN_EVERY_MS - Date.now());
+    this.maintainTimer = setTimeout(() => this.maintainNow(), wait);
+    // Never what keeps the process alive: the exit path writes the index itself.
+    this.maintainTimer.unref();
+  }
+
+  /** Brings the index up to date now, unless a write (which will) is under way. */
+  private maintainNow(): void {
+    clearTimeout(this.maintainTimer);
+    this.maintainTimer = undefined;
+    if (this.writing !== undefined || this.closed) return;
+    this.writing = this.maintain()
+      .catch((err) => this.logger.error(`updating the index failed: ${String(err)}`))
+      .finally(() => {
+        this.writing = undefined;
+        if (this.queue.length > 0 && !this.closed) this.startWriting();
+        else this.idle.check();
+      });
   }
 
   private nextStem(window: EncodedWindow): string {
@@ -247,7 +290,10 @@ export class DirectoryExporter implements ProfileExporter {
       this.sent += written;
       this.failed += failed;
       this.dropped += outOfTime;
-      if (written > 0) this.maintainSync();
+      clearTimeout(this.maintainTimer);
+      this.maintainTimer = undefined;
+      if (written > 0 || this.indexStale) this.maintainSync();
+      this.indexStale = false;
       this.idle.check();
     } catch (err) {
       error ??= String(err);
@@ -389,6 +435,8 @@ export class DirectoryExporter implements ProfileExporter {
 
   /** Re-reads the records, keeps the size bound, and rewrites the index. */
   private async maintain(): Promise<void> {
+    this.lastMaintained = Date.now();
+    this.indexStale = false;
     try {
       await this.refreshKnown();
       await this.keepWithinBound();

@@ -23,6 +23,11 @@ export class IdleWaiters {
     });
   }
 
+  /** Someone is waiting. */
+  get waiting(): boolean {
+    return this.waiters.size > 0;
+  }
+
   /** Releases the waiters if idle now. */
   check(): void {
     if (!this.isIdle()) return;
