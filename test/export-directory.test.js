@@ -208,3 +208,21 @@ test('every profile file these tests left is read alike by go tool pprof and ppr
   t.diagnostic(`${files} files read by ${missing ? 'pprof-format only' : 'go tool pprof and pprof-format'}`);
   if (missing) t.skip(missing);
 });
+
+test('windows closer together than the index interval: each flush leaves an index listing all of them', async () => {
+  const dir = freshDir();
+  const windows = await encodedWindows(6);
+  const exporter = exporterIn(dir);
+  const listed = async () => (await readOutputIndex(dir)).windows.length;
+  // Three rounds well inside one index interval: the first rewrites the index
+  // at once, the later ones only when flushed.
+  for (let round = 1; round <= 3; round++) {
+    exporter.export(windows[2 * round - 2]);
+    exporter.export(windows[2 * round - 1]);
+    assert.equal(await exporter.flush(10_000), true);
+    assert.equal(await listed(), 2 * round, `after flush ${round}`);
+  }
+  await exporter.shutdown(1000);
+  assert.equal(await listed(), 6);
+  assert.equal(exporter.stats().sent, 6);
+});

@@ -140,6 +140,12 @@ export class DirectoryExporter implements ProfileExporter {
       this.closing = true;
       await this.flush(deadlineMs);
       this.closed = true;
+      clearTimeout(this.maintainTimer);
+      this.maintainTimer = undefined;
+      // The flush ran out of time before the index caught up: list what was
+      // written, unless a write is still under way (its temporary file must stay).
+      if (this.indexStale && this.writing === undefined) this.maintainSync();
+      this.indexStale = false;
       const left = this.queue.drain();
       if (left.length > 0) {
         this.dropped += left.length;
