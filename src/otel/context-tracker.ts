@@ -255,13 +255,15 @@ export class ContextTracker {
     runWith: (ctx, original, self, args) => {
       const frames = this.frames;
       if (frames === undefined) return Reflect.apply(original, self, args);
-      const holder = frames.holders.holderFor(this.entryFor(ctx));
-      return frames.holders.storage.run(holder, Reflect.apply, original, self, args);
+      const { holders } = frames;
+      const holder = holders.holderFor(this.entryFor(ctx), holders.storage.getStore());
+      return holders.storage.run(holder, Reflect.apply, original, self, args);
     },
     returned: (): void => {
       const frames = this.frames;
       if (frames === undefined) return;
-      frames.holders.storage.enterWith(frames.holders.holderFor(this.entryFor(this.activeContext())));
+      const { holders } = frames;
+      holders.storage.enterWith(holders.holderFor(this.entryFor(this.activeContext()), holders.storage.getStore()));
     },
   };
 

@@ -18,8 +18,8 @@ export interface FrameSlotReader {
 }
 
 /**
- * Gives each label entry a holder to put in the async context frame, and
- * keeps the holder's slot lent for exactly as long as the holder lives.
+ * Gives label entries holders to put in the async context frame, and keeps
+ * each holder's slot lent for exactly as long as the holder lives.
  *
  * A frame travels with every continuation made inside it, and no code runs
  * when one resumes, so an id handed out for one window (as SlotTable does
@@ -32,8 +32,6 @@ export class FrameHolders {
   /** The private key under which holders ride in the frame. */
   readonly storage = new AsyncLocalStorage<FrameHolder | undefined>();
   private readonly slots: SlotTable;
-  /** Weak both ways: a live holder must not keep its entry, nor the entry its holder. */
-  private readonly holders = new WeakMap<LabelEntry, WeakRef<FrameHolder>>();
   private readonly collected: FinalizationRegistry<number>;
   private made = 0;
   private releasedCount = 0;
@@ -51,15 +49,22 @@ export class FrameHolders {
     });
   }
 
-  /** The entry's live holder or a new one; undefined for no span, or when the table is full. */
-  holderFor(entry: LabelEntry | null): FrameHolder | undefined {
+  /**
+   * The holder to run `entry`'s code under: `current` (the store in force)
+   * when it already belongs to `entry`, so nested switches to one entry
+   * make no new frame; else a new holder with a slot of its own. Undefined
+   * for no span, or when the table is full.
+   *
+   * No WeakRef or WeakMap ties holders to entries: each costs microseconds
+   * to make and keeps its target until a full collection, where a holder
+   * alone is collected, and its slot released, by minor collections too.
+   */
+  holderFor(entry: LabelEntry | null, current: FrameHolder | undefined): FrameHolder | undefined {
     if (entry === null) return undefined;
-    const live = this.holders.get(entry)?.deref();
-    if (live !== undefined) return live;
+    if (current !== undefined && this.slots.ownerOf(current[0]) === entry) return current;
     const slot = this.slots.lendUntilReleased(entry);
     if (slot === 0) return undefined;
     const holder: FrameHolder = [slot];
-    this.holders.set(entry, new WeakRef(holder));
     this.collected.register(holder, slot);
     this.made++;
     return holder;

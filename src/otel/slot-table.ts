@@ -113,6 +113,11 @@ export class SlotTable implements SlotLabelSource {
     return slot;
   }
 
+  /** The entry `slot` is lent to, if any. */
+  ownerOf(slot: number): LabelEntry | undefined {
+    return slot > 0 ? this.owners[slot] : undefined;
+  }
+
   /**
    * Nothing can carry `slot` any more. Its labels stay until the next window
    * closes, since that window may still hold samples with it; then it is free.

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+'use strict';
+// What spanprof adds to starting and ending a span.
+//
+//   node bench/span-start.js [--runs 6] [--requests 20000]
+//
+// Each configuration runs in a fresh child process of this same `node`,
+// alternating A B A B. A request is a root span made active with
+// startActiveSpan, one child span started and ended inside it, then the
+// root ended: the shape of an instrumented HTTP handler. Configurations:
+//   sdk        the OTel SDK's BasicTracerProvider alone (no span processor)
+//   wrapped    the same provider wrapped by ProfilingTracerProvider, with
+//              spanprof's context tracker enabled as start() enables it
+//              (frame-slot where this Node allows, else hooks)
+//   hooks      the same, with the tracker on its hook mechanism (where
+//              frame-slot is the default, to compare the two)
+// Reported: median CPU ns per request and per span over the runs (each run
+// the median of its rounds), and what the wrapper adds per span.
+// Run `npm run build:ts` first.
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const dist = path.join(__dirname, '..', 'dist');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} must be a positive integer; got ${process.argv[i + 1]}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+if (process.argv[2] === '--child') child(process.argv[3], option('requests', 20000));
+else parent(option('runs', 6), option('requests', 20000));
+
+function parent(runs, requests) {
+  const { asyncContextFacts } = require(path.join(dist, 'otel', 'async-context-frame'));
+  const configs = asyncContextFacts().contextFrame ? ['sdk', 'wrapped', 'hooks'] : ['sdk', 'wrapped'];
+  const results = Object.fromEntries(configs.map((c) => [c, []]));
+  const mechanisms = {};
+  for (let run = 0; run < runs; run++) {
+    for (const config of configs) {
+      const r = spawnSync(process.execPath, [__filename, '--child', config, '--requests', String(requests)], {
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) {
+        console.error(`child ${config} failed:\n${r.stderr}`);
+        process.exit(1);
+      }
+      const out = JSON.parse(r.stdout.trim().split('\n').pop());
+      results[config].push(out.nsPerRequest);
+      if (out.mechanism) mechanisms[config] = out.mechanism;
+    }
+  }
+  const sdk = median(results.sdk);
+  console.log(`Node ${process.version}; ${runs} runs x ${requests} requests (2 spans each)`);
+  console.log('config    tracker         CPU ns/request   ns/span   added ns/span | runs');
+  const summary = { node: process.version, configs: {} };
+  for (const config of configs) {
+    const m = median(results[config]);
+    const added = (m - sdk) / 2;
+    summary.configs[config] = { mechanism: mechanisms[config] ?? null, nsPerRequest: m, addedNsPerSpan: added, runs: results[config] };
+    console.log(
+      `${config.padEnd(9)} ${(mechanisms[config] ?? '-').padEnd(15)} ${m.toFixed(0).padStart(14)} ${(m / 2).toFixed(0).padStart(9)} ${added.toFixed(0).padStart(15)} | ` +
+        results[config].map((v) => v.toFixed(0)).join(' '),
+    );
+  }
+  console.log(JSON.stringify(summary));
+}
+
+function child(config, requests) {
+  const { context, trace } = require('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+  const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+  let provider = new BasicTracerProvider();
+  let mechanism;
+  if (config === 'wrapped' || config === 'hooks') {
+    const { ContextTracker, ProfilingTracerProvider, SlotTable } = require(path.join(dist, 'otel'));
+    const { loadNative } = require(path.join(dist, 'native', 'load'));
+    provider = new ProfilingTracerProvider(provider);
+    const slots = new SlotTable();
+    const native = loadNative();
+    const sampler = native.ok ? new native.binding.Sampler(10_000) : undefined;
+    const tracker = new ContextTracker({ slots, mechanism: config === 'hooks' ? 'context-frame' : 'auto' });
+    tracker.enable(sampler ? new Int32Array(sampler.shared) : new Int32Array(1), 0, sampler);
+    mechanism = tracker.mechanism;
+    // Windows close as in the profiler, so ids are freed and lent again.
+    setInterval(() => slots.windowClosed(), 100).unref();
+  }
+  const tracer = provider.getTracer('bench');
+  const request = () =>
+    tracer.startActiveSpan('request', (root) => {
+      const child = tracer.startSpan('child');
+      child.end();
+      root.end();
+    });
+  // CPU time of the process, not wall time: on a shared machine a child that
+  // is preempted would otherwise be charged for the other process's work.
+  async function round() {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < requests; i++) request();
+    const c = process.cpuUsage(c0);
+    // A macrotask between rounds: finalizers and timers run as in a service.
+    await new Promise((resolve) => setImmediate(resolve));
+    return ((c.user + c.system) * 1000) / requests;
+  }
+  (async () => {
+    for (let i = 0; i < 3; i++) await round();
+    const samples = [];
+    for (let i = 0; i < 11; i++) samples.push(await round());
+    console.log(JSON.stringify({ config, mechanism, nsPerRequest: median(samples) }));
+  })();
+}
