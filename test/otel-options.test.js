@@ -39,7 +39,7 @@ test('the provider wrapper needs a TracerProvider', () => {
 
 test('slot table capacity is an integer from 1 to 1048576', () => {
   for (const bad of [0, -1, 1.5, 2 ** 20 + 1, '10', NaN]) {
-    throwsNaming(() => new SlotTable({ capacity: bad }), RangeError, /^capacity must be an integer from 1 to 1048576 \(default 65536\); got /);
+    throwsNaming(() => new SlotTable({ capacity: bad }), RangeError, /^capacity must be an integer from 1 to 1048576 \(default 1048576\); got /);
   }
   assert.equal(new SlotTable({ capacity: 2 ** 20 }).capacity, 2 ** 20);
 });

@@ -3,12 +3,19 @@ import type { LabelEntry } from './label-entry';
 import type { SlotLabelSource, SlotStats } from './slot-label-source';
 
 export interface SlotTableOptions {
-  /** Most slots lent at once. Default 65 536. */
+  /** Most slots lent at once. Default (and most) 1 048 576. */
   readonly capacity?: number;
 }
 
-export const DEFAULT_SLOT_CAPACITY = 65_536;
 export const MAX_SLOT_CAPACITY = 1 << 20;
+/**
+ * Ids are handed out on demand and the table grows only as far as it is
+ * used, so the default is the most there can be. Fewer would overflow at
+ * high span rates: per-window lending holds every entry whose code ran in a
+ * window (100,000 at 10,000 spans/s and 10 s windows), and frame holders
+ * live until a collection takes them (seconds, once promoted).
+ */
+export const DEFAULT_SLOT_CAPACITY = MAX_SLOT_CAPACITY;
 
 /** Says whether an entry's slot id may sit in a slot cell right now. */
 export type PublishedCheck = (entry: LabelEntry) => boolean;
