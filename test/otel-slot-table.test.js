@@ -73,7 +73,12 @@ test('a slot lent until released outlives boundaries, and is free only at the bo
   assert.equal(table.lendUntilReleased(entry('d')), 1);
   const stats = table.stats();
   assert.deepEqual([stats.live, stats.held, stats.overflows, stats.retired], [2, 2, 2, 1]);
-  assert.throws(() => table.release(99), /^RangeError: release: slot 99 is not lent$/);
+  assert.throws(() => table.release(99), /^RangeError: release: slot 99 is not lent until released$/);
+  table.release(second);
+  assert.throws(() => table.release(second), /not lent until released/, 'a slot released twice');
+  table.releaseAllHeld();
+  table.windowClosed();
+  assert.equal(table.stats().live, 0, 'releaseAllHeld gives back every held slot, freed at the next boundary');
 });
 
 test('a published entry keeps its slot across boundaries', () => {

@@ -148,8 +148,11 @@ export class ContextTracker {
     this.useManager(undefined);
     this.releasePublishedCheck?.();
     this.releasePublishedCheck = undefined;
-    this.frames?.reader.readFrames(null);
-    this.frames = undefined;
+    if (this.frames !== undefined) {
+      this.frames.reader.readFrames(null);
+      this.frames.holders.close();
+      this.frames = undefined;
+    }
     this.enabled = false;
     this.target = new Int32Array(1);
   }

@@ -35,10 +35,13 @@ export class FrameHolders {
   private readonly collected: FinalizationRegistry<number>;
   private made = 0;
   private releasedCount = 0;
+  private closed = false;
 
   constructor(slots: SlotTable) {
     this.slots = slots;
     this.collected = new FinalizationRegistry((slot: number) => {
+      // Closed: every slot was released then, and may be lent again by now.
+      if (this.closed) return;
       // A throw here would be an uncaught exception in the user's process.
       try {
         this.slots.release(slot);
@@ -68,6 +71,16 @@ export class FrameHolders {
     this.collected.register(holder, slot);
     this.made++;
     return holder;
+  }
+
+  /**
+   * No holder of these will be read again (the reader stopped): every slot
+   * they hold is released, freed at the next window close.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.slots.releaseAllHeld();
   }
 
   /** Holders made, and those whose slot was given back after collection. */

@@ -8,6 +8,8 @@ export interface SlotTableOptions {
 }
 
 export const MAX_SLOT_CAPACITY = 1 << 20;
+const HELD = 1;
+const RELEASED = 2;
 /**
  * Ids are handed out on demand and the table grows only as far as it is
  * used, so the default is the most there can be. Fewer would overflow at
@@ -70,6 +72,8 @@ export class SlotTable implements SlotLabelSource {
   /** Slots lent until released, and those released since the last window closed. */
   private held = 0;
   private released: number[] = [];
+  /** Per slot: HELD while lent until released, RELEASED until the next window close, else 0. */
+  private heldState = new Uint8Array(1024);
   private overflows = 0;
   private acquired = 0;
   private retired = 0;
@@ -115,6 +119,12 @@ export class SlotTable implements SlotLabelSource {
     const slot = this.take();
     if (slot === 0) return 0;
     this.owners[slot] = entry;
+    if (slot >= this.heldState.length) {
+      const grown = new Uint8Array(Math.min(this.capacity + 1, this.heldState.length * 2));
+      grown.set(this.heldState);
+      this.heldState = grown;
+    }
+    this.heldState[slot] = HELD;
     this.held++;
     this.noteLive();
     return slot;
@@ -130,10 +140,18 @@ export class SlotTable implements SlotLabelSource {
    * closes, since that window may still hold samples with it; then it is free.
    */
   release(slot: number): void {
-    if (!Number.isInteger(slot) || slot < 1 || slot > this.capacity || this.owners[slot] === undefined) {
-      throw new RangeError(`release: slot ${String(slot)} is not lent`);
+    if (!Number.isInteger(slot) || slot < 1 || slot >= this.heldState.length || this.heldState[slot] !== HELD) {
+      throw new RangeError(`release: slot ${String(slot)} is not lent until released`);
     }
+    this.heldState[slot] = RELEASED;
     this.released.push(slot);
+  }
+
+  /** Releases every slot lent until released: their holder can no longer be read. */
+  releaseAllHeld(): void {
+    for (let slot = 1; slot < this.nextUnused && slot < this.heldState.length; slot++) {
+      if (this.heldState[slot] === HELD) this.release(slot);
+    }
   }
 
   /**
@@ -188,6 +206,7 @@ export class SlotTable implements SlotLabelSource {
       this.released = [];
       for (let i = 0; i < released.length; i++) {
         this.owners[released[i]] = undefined;
+        this.heldState[released[i]] = 0;
         this.free.push(released[i]);
       }
       this.held -= released.length;
