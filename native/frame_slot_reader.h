@@ -36,9 +36,6 @@ class FrameSlotReader {
   FrameSlotReader(const FrameSlotReader&) = delete;
   FrameSlotReader& operator=(const FrameSlotReader&) = delete;
 
-  // True when this build can read frames at all.
-  static constexpr bool Supported() { return SPANPROF_FRAME_SLOTS != 0; }
-
   // Starts reading `key`'s store. Learns the instance types of a Map and an
   // Array from this isolate and hooks GC start and end. Returns false on a
   // build or V8 that cannot be read this way. JS thread only.

@@ -44,7 +44,6 @@ class Sampler {
   void StopReadingFrames();
   // What the handler would record as the slot right now.
   int32_t FrameSlot() const { return frames_.Read(); }
-  bool reading_frames() const { return frames_.attached(); }
   uint32_t recoveries() const { return recoveries_; }
   uint32_t rechains() const { return rechains_; }
 
