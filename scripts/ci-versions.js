@@ -32,8 +32,8 @@ function plan(smoke) {
   return [
     { major: 22, ...suite },
     // Node 22 carries AsyncLocalStorage on AsyncContextFrame only behind a
-    // flag; context tracking, and the frame reader, must be right in that
-    // mode too.
+    // flag; context tracking must be right in that mode too (on the hook
+    // mechanisms: frame reads start at Node 24).
     {
       major: 22,
       what: 'context tracking, --experimental-async-context-frame',

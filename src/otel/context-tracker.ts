@@ -166,15 +166,13 @@ export class ContextTracker {
     const wanted = this.option === 'frame-slot' || (this.option === 'auto' && asyncContextFacts().contextFrame);
     if (!wanted) return undefined;
     const holders = new FrameHolders(this.slots);
-    if (reader !== undefined && frameReadWorks(reader, holders)) return { reader, holders };
+    const failure = reader === undefined ? 'enable() was given no frame reader' : frameReadFailure(reader, holders);
+    if (failure === undefined && reader !== undefined) return { reader, holders };
     reader?.readFrames(null);
     if (this.option === 'frame-slot') {
       throw new Error(
-        `mechanism 'frame-slot' needs the native sampler to read the async context frame, and ` +
-          (reader === undefined
-            ? 'enable() was given no frame reader'
-            : `its self-test failed on Node ${process.version} (${process.arch})`) +
-          ". Use 'auto' or 'async-hooks'.",
+        `mechanism 'frame-slot' needs the native sampler to read the async context frame, and ${String(failure)}. ` +
+          "Use 'auto' or 'async-hooks'.",
       );
     }
     return undefined;
@@ -289,18 +287,23 @@ export class ContextTracker {
  * The reader's self-test, run before any sampling: it proves the frame
  * offset, the Map and holder layouts and the key's hash together. Ids above
  * every table's capacity, so a stray tick could never take them for a span.
+ * Returns why the reader cannot be used, or undefined when it can.
  */
-function frameReadWorks(reader: FrameSlotReader, holders: FrameHolders): boolean {
+function frameReadFailure(reader: FrameSlotReader, holders: FrameHolders): string | undefined {
   const storage = holders.storage;
   const probe = (slot: number): FrameHolder => [slot];
+  const failed = `its self-test failed on Node ${process.version} (${process.arch})`;
   try {
-    if (!reader.readFrames(storage)) return false;
+    if (!reader.readFrames(storage)) {
+      return `this binary reads frames only on Node 24 and later (V8 13+, no pointer compression); this is Node ${process.version}`;
+    }
     const outside = reader.frameSlot();
     const inside = storage.run(probe(PROBE_SLOT), () => reader.frameSlot());
     const nested = storage.run(probe(PROBE_SLOT), () => storage.run(probe(PROBE_SLOT - 1), () => reader.frameSlot()));
     const cleared = storage.run(probe(PROBE_SLOT), () => storage.run(undefined, () => reader.frameSlot()));
-    return outside === 0 && inside === PROBE_SLOT && nested === PROBE_SLOT - 1 && cleared === 0 && reader.frameSlot() === 0;
+    const works = outside === 0 && inside === PROBE_SLOT && nested === PROBE_SLOT - 1 && cleared === 0 && reader.frameSlot() === 0;
+    return works ? undefined : failed;
   } catch {
-    return false;
+    return failed;
   }
 }

@@ -45,8 +45,8 @@ export function validateMechanism(option: unknown): MechanismOption {
   if (option === 'frame-slot') {
     if (!asyncContextFacts().contextFrame) {
       throw new Error(
-        `mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame (Node 24+, or Node 22 with ` +
-          `--experimental-async-context-frame); Node ${process.version} has none here. Use 'auto' or 'async-hooks'.`,
+        `mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame (Node 24 and later); ` +
+          `Node ${process.version} has none here. Use 'auto' or 'async-hooks'.`,
       );
     }
     return option;
