@@ -39,8 +39,6 @@ for run in native-smoke reliability-native-smoke 24:native-smoke; do
   }
   grep -E '"samples":[1-9]' "$log" >/dev/null || { cat "$log" >&2; echo "$run: no samples under valgrind" >&2; exit 1; }
   echo "$run: $(grep -E '^\{' "$log")"
-  # Where frames can be read, some samples must have been labelled from them.
-  if grep -q '"frameSamples":0' "$log"; then cat "$log" >&2; echo "$run: no sample read its slot from the frame" >&2; exit 1; fi
   grep -E 'ERROR SUMMARY|definitely lost' "$log"
 done
 echo "valgrind: clean"
