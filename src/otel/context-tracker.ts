@@ -4,7 +4,7 @@ import type { Context, ContextManager } from '@opentelemetry/api';
 import { asyncContextFacts } from './async-context-frame';
 import { wrapContextManager } from './context-manager-patch';
 import type { ContextSwitches } from './context-manager-patch';
-import { installContinuationHooks, resolveMechanism, validateMechanism } from './continuation-hooks';
+import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
 import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
 import { FrameHolders } from './frame-holders';
 import type { FrameHolder, FrameSlotReader } from './frame-holders';
@@ -100,8 +100,8 @@ export class ContextTracker {
     }
     this.slots = options.slots;
     this.recheckMs = recheckMs;
-    this.option = validateMechanism(options.mechanism);
-    this.hookMechanism = resolveMechanism(this.option);
+    this.hookMechanism = resolveMechanism(options.mechanism);
+    this.option = options.mechanism ?? 'auto';
     this.frameKey = asyncContextFacts().resourceFrameKey;
   }
 
@@ -257,7 +257,10 @@ export class ContextTracker {
       const frames = this.frames;
       if (frames === undefined) return Reflect.apply(original, self, args);
       const { holders } = frames;
-      const holder = holders.holderFor(this.entryFor(ctx), holders.storage.getStore());
+      const current = holders.storage.getStore();
+      const holder = holders.holderFor(this.entryFor(ctx), current);
+      // The holder in force already: no new frame (run would look it up again to find that out).
+      if (holder === current) return Reflect.apply(original, self, args);
       return holders.storage.run(holder, Reflect.apply, original, self, args);
     },
     returned: (): void => {

@@ -39,24 +39,18 @@ export interface ContinuationListener {
   readonly exit: () => void;
 }
 
-/** Checks the option; a wrong or unavailable choice throws, naming the option. */
-export function validateMechanism(option: unknown): MechanismOption {
-  if (option === undefined) return 'auto';
-  if (option === 'frame-slot') {
-    if (!asyncContextFacts().contextFrame) {
-      throw new Error(
-        `mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame (Node 24 and later); ` +
-          `Node ${process.version} has none here. Use 'auto' or 'async-hooks'.`,
-      );
-    }
-    return option;
-  }
-  resolveMechanism(option);
-  return option as MechanismOption;
-}
-
-/** The hook mechanism for this option ('auto' and 'frame-slot' fall back to the best one). */
+/**
+ * The hook mechanism for this option: itself, or for 'auto' and
+ * 'frame-slot' the best one this Node offers (used where frames cannot be
+ * read). A wrong or unavailable choice throws, naming the option.
+ */
 export function resolveMechanism(option: unknown): ContinuationMechanism {
+  if (option === 'frame-slot' && !asyncContextFacts().contextFrame) {
+    throw new Error(
+      `mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame (Node 24 and later); ` +
+        `Node ${process.version} has none here. Use 'auto' or 'async-hooks'.`,
+    );
+  }
   if (option === undefined || option === 'auto' || option === 'frame-slot') {
     const facts = asyncContextFacts();
     return facts.contextFrame && facts.hooksWithoutPromises ? 'context-frame' : 'async-hooks';
