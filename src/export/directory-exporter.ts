@@ -93,7 +93,6 @@ export class DirectoryExporter implements ProfileExporter {
   private lastMaintained = 0;
   /** A window was written since: the index does not list it yet. */
   private indexStale = false;
-  private maintainTimer: NodeJS.Timeout | undefined;
 
   private sent = 0;
   private failed = 0;
@@ -140,8 +139,6 @@ export class DirectoryExporter implements ProfileExporter {
       this.closing = true;
       await this.flush(deadlineMs);
       this.closed = true;
-      clearTimeout(this.maintainTimer);
-      this.maintainTimer = undefined;
       // The flush ran out of time before the index caught up: list what was
       // written, unless a write is still under way (its temporary file must stay).
       if (this.indexStale && this.writing === undefined) this.maintainSync();
@@ -200,24 +197,14 @@ export class DirectoryExporter implements ProfileExporter {
       }
       this.sent++;
       this.indexStale = true;
+      // Otherwise the next window, a flush or the exit catches the index up:
+      // the profiler closes windows whether or not the app is busy.
       if (Date.now() - this.lastMaintained >= MAINTAIN_EVERY_MS) await this.maintain();
-      else this.maintainLater();
     }
-  }
-
-  /** The index catches up when the interval is over, or at the next flush. */
-  private maintainLater(): void {
-    if (this.maintainTimer !== undefined) return;
-    const wait = Math.max(0, this.lastMaintained + MAINTAIN_EVERY_MS - Date.now());
-    this.maintainTimer = setTimeout(() => this.maintainNow(), wait);
-    // Never what keeps the process alive: the exit path writes the index itself.
-    this.maintainTimer.unref();
   }
 
   /** Brings the index up to date now, unless a write (which will) is under way. */
   private maintainNow(): void {
-    clearTimeout(this.maintainTimer);
-    this.maintainTimer = undefined;
     if (this.writing !== undefined || this.closed) return;
     this.writing = this.maintain()
       .catch((err) => this.logger.error(`updating the index failed: ${String(err)}`))
@@ -296,8 +283,6 @@ export class DirectoryExporter implements ProfileExporter {
       this.sent += written;
       this.failed += failed;
       this.dropped += outOfTime;
-      clearTimeout(this.maintainTimer);
-      this.maintainTimer = undefined;
       if (written > 0 || this.indexStale) this.maintainSync();
       this.indexStale = false;
       this.idle.check();
