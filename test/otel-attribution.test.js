@@ -8,8 +8,6 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');
 const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
-const v8 = require('node:v8');
-const vm = require('node:vm');
 const { SamplingDecision } = require('@opentelemetry/sdk-trace-base');
 const {
   availableMechanisms,
@@ -21,10 +19,8 @@ const {
   findOnStack,
   idOf,
   otel,
+  releaseFrameHolders,
 } = require('./support/otel');
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
 
 const pct = (n, d) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(2)}%`);
 
@@ -304,11 +300,7 @@ async function runManySpans({ spans, capacity, windowMs, mechanism }) {
   if (tracker.frameStats() !== undefined) {
     // Frame holders give their ids back once collected: collect them while
     // the tracker (and its finalization registry) is still in use.
-    const allReleased = () => tracker.frameStats().released === tracker.frameStats().made;
-    for (let i = 0; i < 20 && !allReleased(); i++) {
-      gc();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await releaseFrameHolders(tracker);
   }
   sampling.stop();
   slots.windowClosed();

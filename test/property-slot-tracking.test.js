@@ -6,16 +6,18 @@
 // when the window closes (as the profiler does), are that span's. At the
 // end nothing holds a slot.
 const { test } = require('node:test');
-const v8 = require('node:v8');
-const vm = require('node:vm');
 const assert = require('node:assert/strict');
 const fc = require('fast-check');
 const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
-const { availableMechanisms, registerContextManager, resetGlobals, newTracing, newTracker } = require('./support/otel');
+const {
+  availableMechanisms,
+  registerContextManager,
+  resetGlobals,
+  newTracing,
+  newTracker,
+  releaseFrameHolders,
+} = require('./support/otel');
 const { spanRegistry } = require('../dist/otel/span-registry');
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
 
 const WAITS = ['await', 'immediate', 'timeout', 'tick'];
 /** Samples taken inside a span, and ones that found the table full: the properties must meet both. */
@@ -140,11 +142,7 @@ async function play(steps, { mechanism, capacity }) {
     if (mechanism === 'frame-slot') {
       // Ids live as long as their holders: once nothing can resume into a
       // frame, every holder is collected and its id released.
-      const allReleased = () => t.tracker.frameStats().released === t.tracker.frameStats().made;
-      for (let i = 0; i < 20 && !allReleased(); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        gc();
-      }
+      await releaseFrameHolders(t.tracker);
     }
     // Outside every span nothing is published, so one boundary frees all.
     closeWindow();

@@ -8,7 +8,6 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const v8 = require('node:v8');
-const vm = require('node:vm');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { Worker } = require('node:worker_threads');
 const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
@@ -20,12 +19,10 @@ const {
   startSampling,
   nativeBinding,
   burner,
+  gc,
 } = require('./support/otel');
 const { burnCpu } = require('./support/cpu-burn');
 const { NodeKind } = require('./support/native');
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc');
 
 const skip = availableMechanisms().includes('frame-slot')
   ? false
