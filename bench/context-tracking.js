@@ -24,26 +24,17 @@
 // Run `npm run build:ts` first.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { intOption } = require('./lib/int-option');
+const { median } = require('./lib/stats');
 
 const floor = process.argv.includes('--floor');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a positive integer; got ${process.argv[i + 1]}`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const dist = path.join(__dirname, '..', 'dist', 'otel');
 
 if (process.argv[2] === '--child') {
-  child(process.argv[3], option('requests', 20), option('awaits', 4000));
+  child(process.argv[3], intOption('requests', 20), intOption('awaits', 4000));
 } else {
-  parent(option('runs', 6), option('requests', 20), option('awaits', 4000));
+  parent(intOption('runs', 6), intOption('requests', 20), intOption('awaits', 4000));
 }
 
 function parent(runs, requests, awaits) {
@@ -68,11 +59,6 @@ function parent(runs, requests, awaits) {
       results[config].push(JSON.parse(r.stdout.trim().split('\n').pop()).nsPerAwait);
     }
   }
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const base = median(results.off);
   const flags = process.execArgv.join(' ');
   console.log(

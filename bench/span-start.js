@@ -19,28 +19,13 @@
 // Run `npm run build:ts` first.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { intOption } = require('./lib/int-option');
+const { median } = require('./lib/stats');
 
 const dist = path.join(__dirname, '..', 'dist');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a positive integer; got ${process.argv[i + 1]}`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-if (process.argv[2] === '--child') child(process.argv[3], option('requests', 20000));
-else parent(option('runs', 6), option('requests', 20000));
+if (process.argv[2] === '--child') child(process.argv[3], intOption('requests', 20000));
+else parent(intOption('runs', 6), intOption('requests', 20000));
 
 function parent(runs, requests) {
   const { asyncContextFacts } = require(path.join(dist, 'otel', 'async-context-frame'));
