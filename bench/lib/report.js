@@ -172,10 +172,10 @@ function rotationsSection(summaries) {
     `### RSS over ${p.rotations.toLocaleString('en-US')} window rotations (${p.window} ms windows)`,
     '',
     'Light load of spans doing CPU work, a new function compiled every 500 units. The baseline runs as long as ' +
-      `${p.rotations} windows of ${p.window} ms would take and samples RSS on the same clock.`,
+      `${p.rotations} windows of ${p.window} ms would take and samples RSS on the same clock. V8 sizes the young generation (new space) by the allocation rate, up to a fixed cap, so growth that stops at that cap is not a leak.`,
     '',
     table(
-      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'end vs baseline MiB', 'pause p50 / max ms'],
+      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'growth over baseline / 1000', 'end vs baseline MiB', 'V8 new space start → end MiB', 'pause p50 / max ms'],
       rowsOf(summaries, 'rotations', (r, c) => [
         String(r.rotations),
         num(r.seconds, 0),
@@ -183,7 +183,9 @@ function rotationsSection(summaries) {
         num(r.rssAt1000MiB),
         num(r.rssLastMiB),
         signed(r.growthPer1000MiB, 2),
+        c === 'none' ? 'baseline' : signed(r.growthOverBaselinePer1000MiB, 2),
         c === 'none' ? 'baseline' : signed(r.rssOverBaselineMiB),
+        r.newSpaceLastMiB == null ? '—' : `${num(r.newSpaceFirstMiB, 0)} → ${num(r.newSpaceLastMiB, 0)}`,
         c === 'none' ? '—' : pauses(r.windows),
       ]),
     ),

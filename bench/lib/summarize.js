@@ -119,6 +119,8 @@ function summarizeRotations(trials) {
       rssAt1000MiB: early.rssMiB,
       rssLastMiB: last.rssMiB,
       rssPeakMiB: Math.max(...s.map((p) => p.rssMiB)),
+      newSpaceFirstMiB: s[0].newSpaceMiB,
+      newSpaceLastMiB: last.newSpaceMiB,
       growthPer1000MiB: spanK > 0 ? (last.rssMiB - early.rssMiB) / spanK : null,
       windows: t.result.windows,
       series: s.map((p) => [p.rotations, Math.round(p.rssMiB * 10) / 10]),
@@ -126,7 +128,10 @@ function summarizeRotations(trials) {
   }
   const base = out.none;
   if (base) {
-    for (const c of Object.values(out)) c.rssOverBaselineMiB = c.rssLastMiB - base.rssLastMiB;
+    for (const c of Object.values(out)) {
+      c.rssOverBaselineMiB = c.rssLastMiB - base.rssLastMiB;
+      c.growthOverBaselinePer1000MiB = c.growthPer1000MiB == null || base.growthPer1000MiB == null ? null : c.growthPer1000MiB - base.growthPer1000MiB;
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // every 100 rotations. The baseline, with no windows, runs as long as the
 // profiled run is expected to take and samples on the same clock.
 const { parseArgs, startProfiled, nextTurn } = require('../lib/child-setup');
+const v8 = require('node:v8');
 const { parse } = require('./work');
 
 const args = parseArgs();
@@ -39,6 +40,9 @@ const MiB = 1048576;
           rssMiB: m.rss / MiB,
           heapUsedMiB: m.heapUsed / MiB,
           externalMiB: m.external / MiB,
+          // V8 grows the young generation with the allocation rate, up to its
+          // cap: this tells that bounded growth from a leak.
+          newSpaceMiB: v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size / MiB,
         });
         next += 100;
         if (r >= args.rotations) break;
