@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
-// Refreshes the README's benchmark section from bench/results/summary-node*.json:
+// Refreshes the README's benchmark section from bench/results/summary-node*.json,
+// or with --partial from the partial-node*.json of runs of some parts:
 //
-//   node bench/readme.js
+//   node bench/readme.js [--partial]
 //
 // Everything between the markers is replaced; the markers are added at the
 // end of the README when it has none.
@@ -15,9 +16,10 @@ const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 const readme = path.join(__dirname, '..', 'README.md');
 
-const summaries = loadSummaries();
+const record = process.argv.includes('--partial') ? 'partial' : 'summary';
+const summaries = loadSummaries(undefined, record);
 if (summaries.length === 0) {
-  console.error('no bench/results/summary-node*.json: run `node bench/run.js` first');
+  console.error(`no bench/results/${record}-node*.json: run \`node bench/run.js\` first`);
   process.exit(1);
 }
 const section = [
@@ -26,7 +28,11 @@ const section = [
   '',
   'spanprof beside `@datadog/pprof` (time profiler with contexts), `@pyroscope/nodejs` and the `node:inspector` profiler, ' +
     'all at 100 Hz. Method, configurations and commands: [bench/README.md](bench/README.md). ' +
-    'Reproduce with `npm ci --prefix bench && node bench/run.js` (about 40 minutes on 2 cores; `--quick` takes about 4).',
+    (record === 'partial'
+      ? `These tables come from \`node bench/run.js --only ${summaries[0].meta.parts.join(',')}\` on each Node ` +
+        '(`PREBUILDS_ONLY=1 node scripts/with-node.js <major> -- node bench/run.js ...` for the others); ' +
+        'the whole suite is `npm ci --prefix bench && node bench/run.js` (about 40 minutes on 2 cores per Node; `--quick` takes about 4).'
+      : 'Reproduce with `npm ci --prefix bench && node bench/run.js` (about 40 minutes on 2 cores; `--quick` takes about 4).'),
   '',
   renderResults(summaries).replace(/^### /gm, '#### ').trimEnd(),
   END,

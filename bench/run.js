@@ -93,6 +93,7 @@ async function main() {
   const major = process.versions.node.split('.')[0];
   const meta = {
     mode: plan.mode,
+    parts: only,
     node: process.version,
     v8: process.versions.v8,
     addon,
