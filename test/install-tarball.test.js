@@ -57,7 +57,7 @@ before(() => {
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 20 * 60_000,
   });
-  assert.equal(built.status, 0, `npm run prebuild failed, so the tarball would lack binaries:\n${built.stderr}`);
+  assert.equal(built.status, 0, `npm run build:prebuilds failed, so the tarball would lack binaries:\n${built.stderr}`);
 
   const packed = npm(['pack', '--json', '--pack-destination', tmp], { cwd: root, timeout: 120_000 });
   pack = JSON.parse(packed.stdout)[0];

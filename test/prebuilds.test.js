@@ -15,7 +15,7 @@ const present = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWit
 const abiOf = (file) => Number((file.match(/\.abi(\d+)\./) || [])[1]);
 
 test('every prebuild is for a pinned Node ABI', (t) => {
-  if (present.length === 0) return t.skip(`no prebuilds in prebuilds/${tuple}: run npm run prebuild`);
+  if (present.length === 0) return t.skip(`no prebuilds in prebuilds/${tuple}: run npm run build:prebuilds`);
   const pinnedAbis = new Set(allPinned().map((p) => p.abi));
   for (const file of present) {
     assert.ok(pinnedAbis.has(abiOf(file)), `${file} is for no pinned Node version`);
@@ -25,7 +25,7 @@ test('every prebuild is for a pinned Node ABI', (t) => {
 for (const pin of allPinned()) {
   test(`Node ${pin.version} loads its prebuild (ABI ${pin.abi}) and samples`, (t) => {
     const file = present.find((f) => abiOf(f) === pin.abi);
-    if (!file) return t.skip(`no prebuild for ABI ${pin.abi}: run npm run prebuild`);
+    if (!file) return t.skip(`no prebuild for ABI ${pin.abi}: run npm run build:prebuilds`);
     const node = findNode(pin.version);
     if (!node) return t.skip(`Node ${pin.version} is not fetched: run node scripts/node-versions.js ${pin.major}`);
 

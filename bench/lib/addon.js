@@ -34,7 +34,7 @@ function ensureAddon() {
   const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.split('.').includes(abi)) : undefined;
   if (!file) {
     throw new Error(`no spanprof binary loads on Node ${process.version}: ${plain.stderr.trim()}\n` +
-      'build one with `npm run prebuild` (all pinned versions) at the repository root');
+      'build one with `npm run build:prebuilds` (all pinned versions) at the repository root');
   }
   const env = { ...process.env, SPANPROF_ADDON: path.join(dir, file) };
   const r = loads(env);
