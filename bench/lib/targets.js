@@ -28,6 +28,7 @@ const VERSUS = [
   ['http-rate: CPU per request', ['http-rate', 'CFG', 'cpuPerRequestPct', 'median']],
   ['http-rate: peak RSS over baseline', ['http-rate', 'CFG', 'rssOverMiB', 'median']],
   ['async-rate: CPU per request', ['async-rate', 'CFG', 'cpuPerRequestPct', 'median']],
+  ['async-rate: peak RSS over baseline', ['async-rate', 'CFG', 'rssOverMiB', 'median']],
   ['http: CPU per request', ['http', 'CFG', 'cpuPerRequestPct', 'median']],
   ['http: throughput loss', ['http', 'CFG', 'throughputLossPct', 'median']],
   ['http: p50 latency', ['http', 'CFG', 'p50Ratio', 'median']],
@@ -45,8 +46,9 @@ const VERSUS = [
 function evaluate(summary) {
   const sp = (...k) => get(summary, k[0], 'spanprof', ...k.slice(1));
   const windowMs = get(summary, 'meta', 'plan', 'http', 'window');
-  const pauseNote = `per ${windowMs / 1000} s window, worst of http and async-heavy`;
-  const pauses = ['http', 'async-heavy'].map((k) => get(summary, k, 'spanprof', 'windows')).filter(Boolean);
+  const served = ['http', 'async-heavy', 'http-rate', 'async-rate'].filter((k) => get(summary, k, 'spanprof', 'windows'));
+  const pauseNote = `per ${windowMs / 1000} s window, worst of ${served.join(', ') || 'the server parts'}`;
+  const pauses = served.map((k) => get(summary, k, 'spanprof', 'windows'));
   const rss = ['http', 'async-heavy', 'http-rate', 'async-rate'].map((k) => sp(k, 'rssOverMiB', 'median')).filter(Number.isFinite);
   // CPU per request at a fixed rate is the figure of record; saturated load where that part did not run.
   const perRequest = (rate, saturated) => {
