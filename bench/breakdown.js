@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+'use strict';
+// Where a profiler's CPU goes in the bench server at a fixed request rate:
+//
+//   node bench/breakdown.js [--kind http|async-heavy] [--profiler spanprof]
+//                           [--rate 800] [--duration 10]
+//
+// One server process, run with V8's --cpu-prof beside the profiler under
+// test, and one load client. Prints two breakdowns, as shares of the
+// server's CPU while the client ran:
+// - by thread, from /proc/<pid>/task (Linux): the main thread, the
+//   profiler's helper thread, V8's profiler and platform threads;
+// - by code on the main thread, from the --cpu-prof profile: spanprof's own
+//   modules (file by file), the OTel SDK, Node's async_hooks and
+//   AsyncLocalStorage, GC, and the rest.
+// --cpu-prof costs CPU of its own, so the shares are what to read, not the
+// totals; bench/run.js measures the totals.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startChild, runJson } = require('./lib/child');
+const { parseArgs } = require('./lib/child-setup');
+const { root } = require('./lib/paths');
+const { ensureAddon } = require('./lib/addon');
+
+const args = parseArgs();
+const kind = args.kind ?? 'http';
+const profiler = args.profiler ?? 'spanprof';
+const rate = Number(args.rate ?? 800);
+const duration = Number(args.duration ?? 10);
+
+/** CPU seconds of each thread of `pid`, by thread id. */
+function threadCpu(pid) {
+  const out = new Map();
+  const tick = 100; // USER_HZ on Linux
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the parenthesised name: utime and stime are 14th and 15th.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(tid, { name, s: (Number(rest[11]) + Number(rest[12])) / tick });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** What each of Node's thread names is (Linux truncates them to 15 bytes). */
+const THREADS = {
+  node: 'a Worker: the profiler\'s helper thread',
+  'v8:ProfEvntProc': 'V8 profiler: sends the ticks, symbolizes',
+  'V8 DefaultWorke': 'V8 platform workers: GC, compilers',
+  'libuv-worker': 'libuv thread pool: fs, zlib',
+};
+
+/** Which part of the process a call-tree node's code belongs to. */
+function category(frame) {
+  const { functionName: fn, url } = frame;
+  if (fn === '(garbage collector)') return 'GC';
+  if (fn === '(program)') return '(program): V8 and native code outside JS';
+  if (fn === '(idle)') return null;
+  if (url.includes(`${path.sep}dist${path.sep}`) && url.includes(root)) {
+    return `spanprof: ${path.relative(path.join(root, 'dist'), url.replace(/^file:\/\//, ''))}`;
+  }
+  if (url.includes('@opentelemetry')) return 'OTel SDK and API';
+  if (/node:(internal\/)?async_hooks|async_local_storage|async_context_frame|promise_hooks/.test(url)) {
+    return 'Node: async_hooks, AsyncLocalStorage';
+  }
+  if (url.includes(`${path.sep}bench${path.sep}`)) return 'the workload';
+  if (url.startsWith('node:')) return 'Node: other internals';
+  return fn === '' && url === '' ? '(native and builtins)' : 'other';
+}
+
+function codeBreakdown(file) {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map();
+  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const totals = new Map();
+  let all = 0;
+  for (const [id, n] of counts) {
+    const c = category(byId.get(id).callFrame);
+    if (c === null) continue;
+    totals.set(c, (totals.get(c) ?? 0) + n);
+    all += n;
+  }
+  return { all, rows: [...totals].sort((a, b) => b[1] - a[1]) };
+}
+
+async function main() {
+  const addon = ensureAddon();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-breakdown-'));
+  const server = startChild(
+    path.join(__dirname, 'workloads', 'http-server.js'),
+    ['--profiler', profiler, '--kind', kind, '--window', '10000'],
+    { execArgv: ['--cpu-prof', '--cpu-prof-dir', dir] },
+  );
+  try {
+    const { port } = await server.line((m) => m.ready === true, 30_000);
+    const before = threadCpu(server.proc.pid);
+    // The client ends the server when it is done: keep the last reading.
+    let after = before;
+    const reading = setInterval(() => {
+      try {
+        after = threadCpu(server.proc.pid);
+      } catch {
+        // Exited.
+      }
+    }, 200);
+    const t0 = process.hrtime.bigint();
+    const client = await runJson(
+      path.join(__dirname, 'workloads', 'http-client.js'),
+      ['--port', String(port), '--concurrency', '256', '--warmup', '1', '--duration', String(duration), '--rate', String(rate)],
+      { timeoutMs: (duration + 60) * 1000 },
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    clearInterval(reading);
+    await server.result(30_000);
+
+    console.log(`Node ${process.version}, ${profiler}, ${kind} at ${rate} req/s for ${seconds.toFixed(1)} s (binary: ${addon}); ` +
+      `load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`served ${client.server.served} in the measured ${duration} s (${client.skipped} skipped); CPU per request ${client.cpuUsPerRequest.toFixed(0)} µs, --cpu-prof included\n`);
+    const threads = new Map();
+    let total = 0;
+    for (const [tid, a] of after) {
+      const used = a.s - (before.get(tid)?.s ?? 0);
+      const name = tid === String(server.proc.pid) ? 'main: JS, and the signal handler' : THREADS[a.name] ?? a.name;
+      threads.set(name, (threads.get(name) ?? 0) + used);
+      total += used;
+    }
+    console.log('| thread | CPU s | share |\n| --- | --- | --- |');
+    for (const [name, s] of [...threads].sort((a, b) => b[1] - a[1])) {
+      if (s > 0) console.log(`| ${name} | ${s.toFixed(2)} | ${((s / total) * 100).toFixed(1)}% |`);
+    }
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('the server wrote no .cpuprofile');
+    const { all, rows } = codeBreakdown(path.join(dir, file));
+    console.log(`\nMain thread, by code (${all} samples of --cpu-prof, idle left out):\n`);
+    console.log('| code | samples | share |\n| --- | --- | --- |');
+    for (const [c, n] of rows) console.log(`| ${c} | ${n} | ${((n / all) * 100).toFixed(1)}% |`);
+  } finally {
+    server.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err.stack || err);
+  process.exit(1);
+});
