@@ -3,7 +3,7 @@
 // Where a profiler's CPU goes in the bench server at a fixed request rate:
 //
 //   node bench/breakdown.js [--kind http|async-heavy] [--profiler spanprof]
-//                           [--rate 800] [--duration 10]
+//                           [--rate 800] [--duration 10] [--cpu-prof 0]
 //
 // One server process, run with V8's --cpu-prof beside the profiler under
 // test, and one load client. Prints two breakdowns, as shares of the
@@ -13,8 +13,9 @@
 // - by code on the main thread, from the --cpu-prof profile: spanprof's own
 //   modules (file by file), the OTel SDK, Node's async_hooks and
 //   AsyncLocalStorage, GC, and the rest.
-// --cpu-prof costs CPU of its own, so the shares are what to read, not the
-// totals; bench/run.js measures the totals.
+// --cpu-prof costs CPU of its own, and its profiler has a thread of its own
+// too, so the shares are what to read, not the totals (bench/run.js
+// measures those); `--cpu-prof 0` leaves it out, for the threads alone.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -23,11 +24,14 @@ const { parseArgs } = require('./lib/child-setup');
 const { root } = require('./lib/paths');
 const { ensureAddon } = require('./lib/addon');
 
+const DIST = path.join(root, 'dist') + path.sep;
+
 const args = parseArgs();
 const kind = args.kind ?? 'http';
 const profiler = args.profiler ?? 'spanprof';
 const rate = Number(args.rate ?? 800);
 const duration = Number(args.duration ?? 10);
+const withCpuProf = args['cpu-prof'] !== 0;
 
 /** CPU seconds of each thread of `pid`, by thread id. */
 function threadCpu(pid) {
@@ -49,9 +53,11 @@ function threadCpu(pid) {
 
 /** What each of Node's thread names is (Linux truncates them to 15 bytes). */
 const THREADS = {
-  node: 'a Worker: the profiler\'s helper thread',
+  node: 'unnamed ("node"): a Worker such as the profiler\'s helper thread, and on Node 20 V8\'s platform workers',
+  WorkerThread: 'a Worker: the profiler\'s helper thread',
   'v8:ProfEvntProc': 'V8 profiler: sends the ticks, symbolizes',
   'V8 DefaultWorke': 'V8 platform workers: GC, compilers',
+  V8Worker: 'V8 platform workers: GC, compilers',
   'libuv-worker': 'libuv thread pool: fs, zlib',
 };
 
@@ -61,16 +67,17 @@ function category(frame) {
   if (fn === '(garbage collector)') return 'GC';
   if (fn === '(program)') return '(program): V8 and native code outside JS';
   if (fn === '(idle)') return null;
-  if (url.includes(`${path.sep}dist${path.sep}`) && url.includes(root)) {
-    return `spanprof: ${path.relative(path.join(root, 'dist'), url.replace(/^file:\/\//, ''))}`;
-  }
+  const file = url.replace(/^file:\/\//, '');
+  if (file.startsWith(DIST)) return `spanprof: ${path.relative(path.join(root, 'dist'), file)}`;
   if (url.includes('@opentelemetry')) return 'OTel SDK and API';
   if (/node:(internal\/)?async_hooks|async_local_storage|async_context_frame|promise_hooks/.test(url)) {
     return 'Node: async_hooks, AsyncLocalStorage';
   }
-  if (url.includes(`${path.sep}bench${path.sep}`)) return 'the workload';
+  if (file.startsWith(path.join(root, 'bench', 'workloads'))) return 'the workload';
+  if (file.startsWith(path.join(root, 'bench'))) return 'the bench harness (profiler adapters, OTel setup)';
   if (url.startsWith('node:')) return 'Node: other internals';
-  return fn === '' && url === '' ? '(native and builtins)' : 'other';
+  if (url === '') return '(native and builtins)';
+  return `other: ${url.includes('node_modules') ? url.slice(url.lastIndexOf('node_modules') + 13).split('/').slice(0, 2).join('/') : path.basename(file)}`;
 }
 
 function codeBreakdown(file) {
@@ -95,7 +102,7 @@ async function main() {
   const server = startChild(
     path.join(__dirname, 'workloads', 'http-server.js'),
     ['--profiler', profiler, '--kind', kind, '--window', '10000'],
-    { execArgv: ['--cpu-prof', '--cpu-prof-dir', dir] },
+    { execArgv: withCpuProf ? ['--cpu-prof', '--cpu-prof-dir', dir] : [] },
   );
   try {
     const { port } = await server.line((m) => m.ready === true, 30_000);
@@ -121,7 +128,7 @@ async function main() {
 
     console.log(`Node ${process.version}, ${profiler}, ${kind} at ${rate} req/s for ${seconds.toFixed(1)} s (binary: ${addon}); ` +
       `load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-    console.log(`served ${client.server.served} in the measured ${duration} s (${client.skipped} skipped); CPU per request ${client.cpuUsPerRequest.toFixed(0)} µs, --cpu-prof included\n`);
+    console.log(`served ${client.server.served} in the measured ${duration} s (${client.skipped} skipped); CPU per request ${client.cpuUsPerRequest.toFixed(0)} µs${withCpuProf ? ', --cpu-prof included' : ''}\n`);
     const threads = new Map();
     let total = 0;
     for (const [tid, a] of after) {
@@ -134,6 +141,7 @@ async function main() {
     for (const [name, s] of [...threads].sort((a, b) => b[1] - a[1])) {
       if (s > 0) console.log(`| ${name} | ${s.toFixed(2)} | ${((s / total) * 100).toFixed(1)}% |`);
     }
+    if (!withCpuProf) return;
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('the server wrote no .cpuprofile');
     const { all, rows } = codeBreakdown(path.join(dir, file));
