@@ -59,8 +59,9 @@ export class FrameHolders {
    * for no span, or when the table is full.
    *
    * No WeakRef or WeakMap ties holders to entries: each costs microseconds
-   * to make and keeps its target until a full collection, where a holder
-   * alone is collected, and its slot released, by minor collections too.
+   * to make. Like them, a registered holder is cleared only by a full
+   * collection (V8's scavenges leave registry targets alone), so its slot,
+   * and the entry it names, stay taken until one runs.
    */
   holderFor(entry: LabelEntry | null, current: FrameHolder | undefined): FrameHolder | undefined {
     if (entry === null) return undefined;

@@ -15,7 +15,7 @@ const RELEASED = 2;
  * used, so the default is the most there can be. Fewer would overflow at
  * high span rates: per-window lending holds every entry whose code ran in a
  * window (100,000 at 10,000 spans/s and 10 s windows), and frame holders
- * live until a collection takes them (seconds, once promoted).
+ * live until a full collection takes them.
  */
 export const DEFAULT_SLOT_CAPACITY = MAX_SLOT_CAPACITY;
 
