@@ -22,6 +22,9 @@ function fmt(x) {
   return Math.abs(x) >= 10 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toFixed(2);
 }
 
+/** The parts that run a server under load. */
+const SERVER_PARTS = ['http', 'async-heavy', 'http-rate', 'async-rate'];
+
 /** Figures where spanprof should be below @datadog/pprof with contexts. */
 const VERSUS = [
   ['cpu: CPU overhead', ['cpu', 'CFG', 'cpuOverheadPct', 'median']],
@@ -46,10 +49,10 @@ const VERSUS = [
 function evaluate(summary) {
   const sp = (...k) => get(summary, k[0], 'spanprof', ...k.slice(1));
   const windowMs = get(summary, 'meta', 'plan', 'http', 'window');
-  const served = ['http', 'async-heavy', 'http-rate', 'async-rate'].filter((k) => get(summary, k, 'spanprof', 'windows'));
+  const served = SERVER_PARTS.filter((k) => get(summary, k, 'spanprof', 'windows'));
   const pauseNote = `per ${windowMs / 1000} s window, worst of ${served.join(', ') || 'the server parts'}`;
   const pauses = served.map((k) => get(summary, k, 'spanprof', 'windows'));
-  const rss = ['http', 'async-heavy', 'http-rate', 'async-rate'].map((k) => sp(k, 'rssOverMiB', 'median')).filter(Number.isFinite);
+  const rss = SERVER_PARTS.map((k) => sp(k, 'rssOverMiB', 'median')).filter(Number.isFinite);
   // CPU per request at a fixed rate is the figure of record; saturated load where that part did not run.
   const perRequest = (rate, saturated) => {
     const atRate = sp(rate, 'cpuPerRequestPct', 'median');
