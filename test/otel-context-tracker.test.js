@@ -17,7 +17,6 @@ const {
   newTracker,
   idOf,
   nativeBinding,
-  releaseFrameHolders,
   otel,
 } = require('./support/otel');
 
@@ -344,7 +343,7 @@ for (const mechanism of availableMechanisms()) {
       assert.equal(otherSlot, oldSlot, 'the freed id was reused (the case under test)');
     });
 
-    test('an id rides with its frame across windows and is reused only after the frame is collected', async (tc) => {
+    test('an id rides with its frame while its span runs, and is taken back one window after the span ends', async (tc) => {
       if (mechanism !== 'frame-slot') {
         tc.skip('the hook mechanisms lend ids per window: see the test above');
         return;
@@ -353,34 +352,88 @@ for (const mechanism of availableMechanisms()) {
       let resume;
       let oldSlot;
       let oldId;
+      let waiting;
       const pending = tracer.startActiveSpan('waiting', async (span) => {
+        waiting = span;
         oldSlot = t.slotNow();
         oldId = idOf(span);
-        span.end();
         await new Promise((resolve) => {
           resume = resolve;
         });
-        return { slot: t.slotNow(), labels: t.read() };
+        const back = { slot: t.slotNow(), labels: t.read() };
+        await new Promise((resolve) => {
+          resume = resolve;
+        });
+        return { back, late: t.slotNow() };
       });
-      // Windows close while the continuation waits: its id must stay lent.
+      // Windows close while the continuation waits and its span runs: its id stays lent.
       t.slots.windowClosed();
       t.slots.windowClosed();
       const other = tracer.startSpan('other');
       context.with(trace.setSpan(ROOT_CONTEXT, other), () => {
-        assert.notEqual(t.slotNow(), oldSlot, 'a waiting frame’s id is never lent again');
+        assert.notEqual(t.slotNow(), oldSlot, 'a running span’s id is never lent again');
       });
       other.end();
       resume();
-      const back = await pending;
-      assert.equal(back.slot, oldSlot, 'the continuation resumes with its id');
+      await new Promise((resolve) => setImmediate(resolve));
+      waiting.end();
+      assert.equal(t.slots.labelsFor([oldSlot]).get(oldSlot).spanId, oldId, 'ended: labels stay for the window open now');
+      // The first close after the end zeroes the holder; the id is free at the next.
+      t.slots.windowClosed();
+      assert.equal(t.slots.labelsFor([oldSlot]).get(oldSlot).spanId, oldId, 'labels stay for samples that read the id before the zeroing');
+      assert.equal(t.tracker.frameStats().held, 0, 'no holder kept for an ended span');
+      resume();
+      const { back, late } = await pending;
+      assert.equal(back.slot, oldSlot, 'the continuation resumed with its id while the span ran');
       assert.equal(back.labels.spanId, oldId, 'and its own labels');
-
-      // Once nothing carries the holder, the id is released, and freed at the next window close.
-      // Nothing here keeps a frame: every holder made goes once collected.
-      assert.ok(await releaseFrameHolders(t.tracker), `collected holders gave their ids back: ${JSON.stringify(t.tracker.frameStats())}`);
-      assert.equal(t.slots.labelsFor([oldSlot]).get(oldSlot).spanId, oldId, 'labels stay until the window closes');
+      assert.equal(late, 0, 'resumed after the span ended and a window closed: no span, never another');
       t.slots.windowClosed();
       assert.equal(t.slots.labelsFor([oldSlot]).size, 0, 'then the id is free');
+      // A new entry into the ended span's context takes a fresh holder for a window.
+      const ended = trace.setSpan(ROOT_CONTEXT, waiting);
+      context.with(ended, () => assert.equal(t.spanId(), oldId));
+      t.slots.windowClosed();
+      t.slots.windowClosed();
+      assert.equal(t.slots.stats().live, 0, 'and gives it back');
+    });
+
+    test('a local root’s holder is kept while any span under it runs', (tc) => {
+      if (mechanism !== 'frame-slot') {
+        tc.skip('the hook mechanisms lend ids per window');
+        return;
+      }
+      resetGlobals();
+      registerContextManager();
+      const slots = new otel.SlotTable();
+      const cell = new Int32Array(1);
+      const tracker = new otel.ContextTracker({ slots, mechanism });
+      const frames = new (nativeBinding().Sampler)(10_000);
+      tracker.enable(cell, 0, frames);
+      try {
+        const { tracer } = newTracing();
+        let child;
+        let rootId;
+        let slot;
+        let resumeInChild;
+        tracer.startActiveSpan('root', (root) => {
+          rootId = idOf(root);
+          child = tracer.startSpan('child');
+          resumeInChild = context.bind(trace.setSpan(context.active(), child), () => frames.frameSlot());
+          slot = frames.frameSlot();
+          root.end();
+        });
+        slots.windowClosed();
+        slots.windowClosed();
+        assert.equal(resumeInChild(), slot, 'the child runs on: the root’s entry keeps its id');
+        assert.equal(slots.labelsFor([slot]).get(slot).spanId, rootId);
+        child.end();
+        slots.windowClosed();
+        assert.equal(tracker.frameStats().held, 0, 'the whole tree ended: taken back');
+        slots.windowClosed();
+        assert.equal(slots.stats().live, 0);
+      } finally {
+        tracker.disable();
+      }
     });
 
     test('the published slot survives window boundaries while its code runs', () => {

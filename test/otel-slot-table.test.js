@@ -6,7 +6,7 @@ const { SlotTable, DEFAULT_SLOT_CAPACITY } = require('../dist/otel');
 
 /** A label entry as the registry makes them: a slot field and labels. */
 function entry(name) {
-  return { slot: 0, labels: () => ({ spanName: name }) };
+  return { slot: 0, frameHolder: undefined, labels: () => ({ spanName: name }), spansEnded: () => true };
 }
 
 test('slots are 1..capacity, lent on demand, and stable while held', () => {
@@ -76,9 +76,29 @@ test('a slot lent until released outlives boundaries, and is free only at the bo
   assert.throws(() => table.release(99), /^RangeError: release: slot 99 is not lent until released$/);
   table.release(second);
   assert.throws(() => table.release(second), /not lent until released/, 'a slot released twice');
-  table.releaseAllHeld();
+  table.release(1);
   table.windowClosed();
-  assert.equal(table.stats().live, 0, 'releaseAllHeld gives back every held slot, freed at the next boundary');
+  assert.equal(table.stats().live, 0, 'every held slot given back, freed at the next boundary');
+});
+
+test('a close listener runs after the boundary frees ids; what it releases is freed at the next one', () => {
+  const table = new SlotTable({ capacity: 2 });
+  const a = table.lendUntilReleased(entry('a'));
+  const seen = [];
+  let releaseNow = false;
+  const stop = table.onWindowClosed(() => {
+    seen.push(table.stats().windows);
+    if (releaseNow) table.release(a);
+  });
+  table.windowClosed();
+  releaseNow = true;
+  table.windowClosed();
+  assert.deepEqual(table.labelsFor([a]).get(a), { spanName: 'a' }, 'released by the listener: labels kept for the window open now');
+  stop();
+  table.windowClosed();
+  assert.deepEqual(seen, [1, 2], 'called once per boundary, until unregistered');
+  assert.equal(table.labelsFor([a]).size, 0, 'free at the boundary after');
+  assert.equal(table.stats().live, 0);
 });
 
 test('a published entry keeps its slot across boundaries', () => {

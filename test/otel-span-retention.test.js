@@ -83,3 +83,27 @@ for (const form of ['wrapper', 'processor']) {
     });
   });
 }
+
+test('spans never seen to end are let go past the registry bound, with their entries', () => {
+  const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
+  const { ROOT_CONTEXT } = require('@opentelemetry/api');
+  const { SpanRegistry } = require('../dist/otel/span-registry');
+  const { DEFAULT_LABEL_OPTIONS } = require('../dist/otel/label-options');
+  const registry = new SpanRegistry(3);
+  const tracer = new BasicTracerProvider().getTracer('leaky');
+  const records = Array.from({ length: 5 }, (_, i) =>
+    registry.started(tracer.startSpan(`never ended ${i}`), ROOT_CONTEXT, `never ended ${i}`, DEFAULT_LABEL_OPTIONS, false),
+  );
+  const entries = records.map((r) => r.entry());
+  assert.deepEqual(
+    records.map((r) => r.holdsSpan),
+    [false, false, true, true, true],
+    'the two oldest are no longer followed: their SDK spans are not kept',
+  );
+  assert.deepEqual(
+    entries.map((e) => e.spansEnded()),
+    [true, true, false, false, false],
+    'so their entries give back what they hold',
+  );
+  assert.equal(entries[0].labels().spanName, 'never ended 0', 'and keep their labels');
+});

@@ -158,7 +158,7 @@ export class ContextTracker {
   }
 
   /** Holders and their stats under `frame-slot`; undefined otherwise. */
-  frameStats(): { readonly made: number; readonly released: number } | undefined {
+  frameStats(): { readonly made: number; readonly released: number; readonly held: number } | undefined {
     return this.frames?.holders.stats();
   }
 
@@ -258,7 +258,7 @@ export class ContextTracker {
       if (frames === undefined) return Reflect.apply(original, self, args);
       const { holders } = frames;
       const current = holders.storage.getStore();
-      const holder = holders.holderFor(this.entryFor(ctx), current);
+      const holder = holders.holderFor(this.entryFor(ctx));
       // The holder in force already: no new frame (run would look it up again to find that out).
       if (holder === current) return Reflect.apply(original, self, args);
       return holders.storage.run(holder, Reflect.apply, original, self, args);
@@ -267,7 +267,7 @@ export class ContextTracker {
       const frames = this.frames;
       if (frames === undefined) return;
       const { holders } = frames;
-      holders.storage.enterWith(holders.holderFor(this.entryFor(this.activeContext()), holders.storage.getStore()));
+      holders.storage.enterWith(holders.holderFor(this.entryFor(this.activeContext())));
     },
   };
 

@@ -4,10 +4,11 @@ import type { SlotTable } from './slot-table';
 
 /**
  * What spanprof stores in the async context frame: a one-element array
- * holding a slot id. The signal handler finds it under `storage` and reads
- * element 0 (native/frame_slot_reader.cc); nothing else ever writes it.
+ * holding a slot id, or 0 once its entry's spans have ended. The signal
+ * handler finds it under `storage` and reads element 0
+ * (native/frame_slot_reader.cc).
  */
-export type FrameHolder = readonly [slot: number];
+export type FrameHolder = [slot: number];
 
 /** The native side's reader of the slot kept in the async context frame (the sampler). */
 export interface FrameSlotReader {
@@ -18,74 +19,108 @@ export interface FrameSlotReader {
 }
 
 /**
- * Gives label entries holders to put in the async context frame, and keeps
- * each holder's slot lent for exactly as long as the holder lives.
+ * Gives each label entry one holder to put in the async context frame, and
+ * takes it back at the first window close after the entry's spans ended.
  *
  * A frame travels with every continuation made inside it, and no code runs
- * when one resumes, so an id handed out for one window (as SlotTable does
- * for the hook mechanisms) could resume after it was given to another
- * span. Here the id belongs to the holder: while anything can still carry
- * it, the holder is reachable; once the holder is collected, the id is
- * released and freed at the next window close (SlotTable.release).
+ * when one resumes, so the id cannot be swapped when a continuation starts
+ * (as SlotTable's per-window lending does for the hook mechanisms). The id
+ * is instead the holder's for as long as its spans run. Taking it back
+ * zeroes the holder, so every frame still carrying it reads "no span" from
+ * then on; the id itself is freed one window later (SlotTable.release), as
+ * the window just opened may hold samples that read it before the zeroing.
+ *
+ * So memory is bounded by the spans running plus those that ended in the
+ * last window, whatever the collector does: no FinalizationRegistry (its
+ * targets are cleared by full collections only, and survive scavenges).
+ * The price: code that resumes in a span's context more than one window
+ * after the span (with default scopes, its local root and every span under
+ * it) ended carries no span labels. A new `with` of that context takes a
+ * new holder, for one window.
  */
 export class FrameHolders {
   /** The private key under which holders ride in the frame. */
   readonly storage = new AsyncLocalStorage<FrameHolder | undefined>();
   private readonly slots: SlotTable;
-  private readonly collected: FinalizationRegistry<number>;
+  /** Entries holding a holder of this instance, and the holders, by index. */
+  private entries: LabelEntry[] = [];
+  private holders: FrameHolder[] = [];
   private made = 0;
   private releasedCount = 0;
   private closed = false;
+  private readonly stopSweeping: () => void;
 
   constructor(slots: SlotTable) {
     this.slots = slots;
-    this.collected = new FinalizationRegistry((slot: number) => {
-      // Closed: every slot was released then, and may be lent again by now.
-      if (this.closed) return;
-      // A throw here would be an uncaught exception in the user's process.
-      try {
-        this.slots.release(slot);
-        this.releasedCount++;
-      } catch {
-        // Not lent: nothing to give back.
-      }
-    });
+    this.stopSweeping = slots.onWindowClosed(() => this.takeBackEnded());
   }
 
   /**
-   * The holder to run `entry`'s code under: `current` (the store in force)
-   * when it already belongs to `entry`, so nested switches to one entry
-   * make no new frame; else a new holder with a slot of its own. Undefined
-   * for no span, or when the table is full.
-   *
-   * No WeakRef or WeakMap ties holders to entries: each costs microseconds
-   * to make. Like them, a registered holder is cleared only by a full
-   * collection (V8's scavenges leave registry targets alone), so its slot,
-   * and the entry it names, stay taken until one runs.
+   * The holder to run `entry`'s code under, made at the entry's first use.
+   * Undefined for no span, once closed, or when the table is full.
    */
-  holderFor(entry: LabelEntry | null, current: FrameHolder | undefined): FrameHolder | undefined {
+  holderFor(entry: LabelEntry | null): FrameHolder | undefined {
     if (entry === null) return undefined;
-    if (current !== undefined && this.slots.ownerOf(current[0]) === entry) return current;
+    const own = entry.frameHolder;
+    // Another tracker's holder (its table's id) is never used here.
+    if (own !== undefined && this.slots.ownerOf(own[0]) === entry) return own;
+    if (this.closed) return undefined;
     const slot = this.slots.lendUntilReleased(entry);
     if (slot === 0) return undefined;
     const holder: FrameHolder = [slot];
-    this.collected.register(holder, slot);
+    entry.frameHolder = holder;
+    this.entries.push(entry);
+    this.holders.push(holder);
     this.made++;
     return holder;
   }
 
   /**
-   * No holder of these will be read again (the reader stopped): every slot
-   * they hold is released, freed at the next window close.
+   * Runs right after each window close: zeroes and releases the holders of
+   * entries whose spans have all ended. Their ids are free at the next close.
+   */
+  private takeBackEnded(): void {
+    const entries = this.entries;
+    const holders = this.holders;
+    let kept = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const holder = holders[i];
+      if (!entry.spansEnded()) {
+        entries[kept] = entry;
+        holders[kept] = holder;
+        kept++;
+        continue;
+      }
+      this.giveBack(entry, holder);
+    }
+    entries.length = kept;
+    holders.length = kept;
+  }
+
+  private giveBack(entry: LabelEntry, holder: FrameHolder): void {
+    const slot = holder[0];
+    holder[0] = 0;
+    if (entry.frameHolder === holder) entry.frameHolder = undefined;
+    this.slots.release(slot);
+    this.releasedCount++;
+  }
+
+  /**
+   * No holder of these will be read again (the reader stopped): every one
+   * is zeroed and its slot released, freed at the next window close.
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.slots.releaseAllHeld();
+    this.stopSweeping();
+    for (let i = 0; i < this.entries.length; i++) this.giveBack(this.entries[i], this.holders[i]);
+    this.entries = [];
+    this.holders = [];
   }
 
-  /** Holders made, and those whose slot was given back after collection. */
-  stats(): { readonly made: number; readonly released: number } {
-    return { made: this.made, released: this.releasedCount };
+  /** Holders made, those given back, and those held now. */
+  stats(): { readonly made: number; readonly released: number; readonly held: number } {
+    return { made: this.made, released: this.releasedCount, held: this.entries.length };
   }
 }

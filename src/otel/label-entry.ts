@@ -1,4 +1,5 @@
 import type { SpanLabels } from '../profile/window';
+import type { FrameHolder } from './frame-holders';
 
 /**
  * One label set that running code can publish: the unit a slot is given to.
@@ -8,6 +9,10 @@ import type { SpanLabels } from '../profile/window';
 export interface LabelEntry {
   /** Slot held now; 0 when none is held (not needed yet, or retired). Only the slot table writes it. */
   slot: number;
+  /** The holder that carries this entry in async context frames, if one is out. Only FrameHolders writes it. */
+  frameHolder: FrameHolder | undefined;
   /** The labels as they are now (a span can be renamed after it starts). */
   labels(): SpanLabels;
+  /** Every span this entry labels has ended (or is no longer tracked). */
+  spansEnded(): boolean;
 }

@@ -15,7 +15,7 @@ const RELEASED = 2;
  * used, so the default is the most there can be. Fewer would overflow at
  * high span rates: per-window lending holds every entry whose code ran in a
  * window (100,000 at 10,000 spans/s and 10 s windows), and frame holders
- * live until a full collection takes them.
+ * every running span's entry plus those that ended in the last window.
  */
 export const DEFAULT_SLOT_CAPACITY = MAX_SLOT_CAPACITY;
 
@@ -57,8 +57,8 @@ export interface SlotTableStats extends SlotStats {
  *   those samples carry no span rather than someone else's.
  *
  * Where the slot rides in the async context itself (FrameHolders), no code
- * runs when a continuation resumes, so an id must stay lent as long as
- * anything can carry it: `lendUntilReleased` and `release` instead.
+ * runs when a continuation resumes, so an id stays lent while its spans
+ * run: `lendUntilReleased` and `release` instead.
  */
 export class SlotTable implements SlotLabelSource {
   readonly capacity: number;
@@ -69,6 +69,7 @@ export class SlotTable implements SlotLabelSource {
   /** Entries holding a slot, in lending order. */
   private liveEntries: LabelEntry[] = [];
   private checkList: PublishedCheck[] = [];
+  private closeListeners: (() => void)[] = [];
   /** Slots lent until released, and those released since the last window closed. */
   private held = 0;
   private released: number[] = [];
@@ -147,13 +148,6 @@ export class SlotTable implements SlotLabelSource {
     this.released.push(slot);
   }
 
-  /** Releases every slot lent until released: their holder can no longer be read. */
-  releaseAllHeld(): void {
-    for (let slot = 1; slot < this.nextUnused && slot < this.heldState.length; slot++) {
-      if (this.heldState[slot] === HELD) this.release(slot);
-    }
-  }
-
   /**
    * Registers a check run at each window boundary: a slot still published is
    * not retired. Returns the unregister function.
@@ -163,6 +157,18 @@ export class SlotTable implements SlotLabelSource {
     if (!this.checkList.includes(check)) this.checkList = [...this.checkList, check];
     return () => {
       this.checkList = this.checkList.filter((c) => c !== check);
+    };
+  }
+
+  /**
+   * Runs `listener` at the end of each windowClosed, once the ids released
+   * before it are free: what it releases is freed at the next close.
+   * Returns the unregister function.
+   */
+  onWindowClosed(listener: () => void): () => void {
+    this.closeListeners = [...this.closeListeners, listener];
+    return () => {
+      this.closeListeners = this.closeListeners.filter((l) => l !== listener);
     };
   }
 
@@ -212,6 +218,8 @@ export class SlotTable implements SlotLabelSource {
       this.held -= released.length;
       this.retired += released.length;
     }
+    const listeners = this.closeListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]();
   }
 
   stats(): SlotTableStats {

@@ -1,6 +1,7 @@
 import { TraceFlags } from '@opentelemetry/api';
 import type { Span, SpanContext } from '@opentelemetry/api';
 import type { SpanLabels } from '../profile/window';
+import type { FrameHolder } from './frame-holders';
 import type { LabelEntry } from './label-entry';
 import type { LabelScope, ResolvedLabelOptions } from './label-options';
 
@@ -21,6 +22,8 @@ export class SpanRecord {
   private rootEntryCache: LabelEntry | null | undefined;
   /** The SDK span while it runs; undefined once it ended. */
   private span: Span | undefined;
+  /** On a local root: the spans of its tree (itself included) still running. */
+  private runningInTree = 0;
 
   constructor(
     span: Span,
@@ -34,6 +37,7 @@ export class SpanRecord {
     this.sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
     this.root = root ?? this;
     this.span = span;
+    this.root.runningInTree++;
   }
 
   /** Whether the SDK span is still held (it has not been seen to end). */
@@ -48,11 +52,20 @@ export class SpanRecord {
     return true;
   }
 
-  /** The span ended: keep its final name and let the SDK object go. */
+  /**
+   * The span ended (or will not be followed any more): keep its final name
+   * and let the SDK object go.
+   */
   ended(): void {
     if (this.span === undefined) return;
     this.startName = this.name();
     this.span = undefined;
+    this.root.runningInTree--;
+  }
+
+  /** No span of this local root's tree still runs (on a root record). */
+  get treeEnded(): boolean {
+    return this.runningInTree === 0;
   }
 
   get isLocalRoot(): boolean {
@@ -74,7 +87,7 @@ export class SpanRecord {
         spanIdScope !== 'all' && spanNameScope !== 'all'
           ? // Labels come from the root alone: every span under it shares one entry.
             this.root.rootEntry()
-          : newEntry(this.pick(spanIdScope, true), this.pick(spanNameScope, false));
+          : newEntry(this.pick(spanIdScope, true), this.pick(spanNameScope, false), this, false);
     }
     return this.entryCache;
   }
@@ -85,6 +98,8 @@ export class SpanRecord {
       this.rootEntryCache = newEntry(
         spanIdScope !== 'none' && this.sampled ? this : undefined,
         spanNameScope !== 'none' ? this : undefined,
+        this,
+        true,
       );
     }
     return this.rootEntryCache;
@@ -96,18 +111,34 @@ export class SpanRecord {
   }
 }
 
-function newEntry(idSource: SpanRecord | undefined, nameSource: SpanRecord | undefined): LabelEntry | null {
+/**
+ * `owner` is the span whose code publishes the entry: with `wholeTree`, a
+ * local root whose every span shares it.
+ */
+function newEntry(
+  idSource: SpanRecord | undefined,
+  nameSource: SpanRecord | undefined,
+  owner: SpanRecord,
+  wholeTree: boolean,
+): LabelEntry | null {
   if (idSource === undefined && nameSource === undefined) return null;
-  return new SpanLabelEntry(idSource, nameSource);
+  return new SpanLabelEntry(idSource, nameSource, owner, wholeTree);
 }
 
 class SpanLabelEntry implements LabelEntry {
   slot = 0;
+  frameHolder: FrameHolder | undefined = undefined;
 
   constructor(
     private readonly idSource: SpanRecord | undefined,
     private readonly nameSource: SpanRecord | undefined,
+    private readonly owner: SpanRecord,
+    private readonly wholeTree: boolean,
   ) {}
+
+  spansEnded(): boolean {
+    return this.wholeTree ? this.owner.treeEnded : !this.owner.holdsSpan;
+  }
 
   labels(): SpanLabels {
     const name = this.nameSource?.name();

@@ -96,10 +96,7 @@ export class SpanRegistry {
    */
   ended(span: object): void {
     const record = this.read(span);
-    if (record === undefined || record === null) return;
-    record.ended();
-    if (this.live.get(record.spanId) === record) this.live.delete(record.spanId);
-    if (this.roots.get(record.traceId) === record) this.roots.delete(record.traceId);
+    if (record !== undefined && record !== null) this.forget(record);
   }
 
   /** The record of any span; spans started elsewhere are learned on first sight. */
@@ -158,15 +155,27 @@ export class SpanRegistry {
       this.track(record);
       markProfileId(record);
       this.watchEnd(span);
+    } else {
+      // No end to wait for: its code is labelled, and its tree not kept open.
+      record.ended();
     }
     return record;
   }
 
   private track(record: SpanRecord): void {
-    addBounded(this.live, record.spanId, record, this.maxTracked);
+    const evicted = addBounded(this.live, record.spanId, record, this.maxTracked);
+    // The oldest of too many spans never seen to end: stop following it, so
+    // that neither it nor its slot is kept for ever.
+    if (evicted !== undefined) this.forget(evicted);
     if (record.isLocalRoot && !this.roots.has(record.traceId)) {
       addBounded(this.roots, record.traceId, record, this.maxTracked);
     }
+  }
+
+  private forget(record: SpanRecord): void {
+    record.ended();
+    if (this.live.get(record.spanId) === record) this.live.delete(record.spanId);
+    if (this.roots.get(record.traceId) === record) this.roots.delete(record.traceId);
   }
 
   private watchEnd(span: Span): void {
@@ -213,13 +222,21 @@ function markProfileId(record: SpanRecord): void {
   }
 }
 
-/** Insertion-ordered map: past the bound, the oldest key goes (spans that never end). */
-function addBounded<V>(map: Map<string, V>, key: string, value: V, bound: number): void {
+/**
+ * Insertion-ordered map: past the bound, the oldest entry goes (spans that
+ * never end). Returns the value that went, if one did.
+ */
+function addBounded<V>(map: Map<string, V>, key: string, value: V, bound: number): V | undefined {
+  let evicted: V | undefined;
   if (map.size >= bound) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
+    const oldest = map.entries().next();
+    if (!oldest.done) {
+      map.delete(oldest.value[0]);
+      evicted = oldest.value[1];
+    }
   }
   map.set(key, value);
+  return evicted;
 }
 
 /** The registry that the tracer wrapper, the span processor and the context tracker share. */

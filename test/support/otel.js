@@ -36,21 +36,6 @@ v8.setFlagsFromString('--expose-gc');
 /** A full garbage collection, as `--expose-gc` gives it. */
 const gc = vm.runInNewContext('gc');
 
-/**
- * Collects garbage until every frame holder the (enabled) tracker made has
- * given its id back, or 20 rounds pass; true when all have. Finalizations
- * run as tasks after a collection, hence the turns between rounds.
- */
-async function releaseFrameHolders(tracker) {
-  const allReleased = () => tracker.frameStats().released === tracker.frameStats().made;
-  for (let i = 0; i < 20 && !allReleased(); i++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return allReleased();
-}
-
 /** Mechanisms this Node offers: the hook ones AsyncContextFrame allows, and `frame-slot` where it reads. */
 function availableMechanisms() {
   const facts = asyncContextFacts();
@@ -220,7 +205,6 @@ function idOf(span) {
 module.exports = {
   availableMechanisms,
   gc,
-  releaseFrameHolders,
   nativeBinding,
   registerContextManager,
   resetGlobals,
