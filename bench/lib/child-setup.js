@@ -4,6 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const v8 = require('node:v8');
 const { profiler } = require('../profilers');
 const { setupTracing } = require('./tracing');
 
@@ -43,6 +44,16 @@ function peakRssMiB() {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/**
+ * V8's young generation as committed now, MiB. V8 grows it with the
+ * allocation rate, up to a cap: part of RSS that a profiler's allocations
+ * can move without retaining anything.
+ */
+function newSpaceMiB() {
+  const space = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+  return space === undefined ? 0 : space.space_size / 1048576;
+}
+
 /** Process CPU (all threads) in microseconds since `from` (a process.cpuUsage()). */
 function cpuUs(from) {
   const c = process.cpuUsage(from);
@@ -51,4 +62,4 @@ function cpuUs(from) {
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-module.exports = { parseArgs, startProfiled, peakRssMiB, cpuUs, nextTurn };
+module.exports = { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs, nextTurn };

@@ -79,16 +79,28 @@ function rateSection(summaries, part, what) {
       'when a request was due.',
     '',
     table(
-      ['configuration', 'Node', 'CPU / request %', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'pause p50 / max ms', 'skipped'],
+      ['configuration', 'Node', 'CPU / request %', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'peak RSS less new space Δ MiB', 'V8 new space max MiB', 'pause p50 / max ms', 'skipped'],
       rowsOf(summaries, part, (r, c) =>
         c === 'none'
-          ? [`baseline: ${range(r.cpuUsPerRequest, (x) => num(x, 0))} µs`, range(r.elu, (x) => num(x, 2)), '1×', '1×', '0', '—', num(r.skipped?.max, 0)]
+          ? [
+              `baseline: ${range(r.cpuUsPerRequest, (x) => num(x, 0))} µs`,
+              range(r.elu, (x) => num(x, 2)),
+              '1×',
+              '1×',
+              '0',
+              '0',
+              range(r.newSpaceMaxMiB, (x) => num(x, 0)),
+              '—',
+              num(r.skipped?.max, 0),
+            ]
           : [
               range(r.cpuPerRequestPct, signed),
               range(r.elu, (x) => num(x, 2)),
               range(r.p50Ratio, ratio),
               range(r.p99Ratio, ratio),
               range(r.rssOverMiB, signed),
+              range(r.rssLessNewSpaceOverMiB, signed),
+              range(r.newSpaceMaxMiB, (x) => num(x, 0)),
               pauses(r.windows),
               num(r.skipped?.max, 0),
             ],
@@ -175,7 +187,7 @@ function rotationsSection(summaries) {
       `${p.rotations} windows of ${p.window} ms would take and samples RSS on the same clock. V8 sizes the young generation (new space) by the allocation rate, up to a fixed cap, so growth that stops at that cap is not a leak.`,
     '',
     table(
-      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'growth over baseline / 1000', 'end vs baseline MiB', 'V8 new space start → end MiB', 'pause p50 / max ms'],
+      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'growth over baseline / 1000', 'less new space: growth over baseline / 1000', 'end vs baseline MiB', 'V8 new space start → end MiB', 'pause p50 / max ms'],
       rowsOf(summaries, 'rotations', (r, c) => [
         String(r.rotations),
         num(r.seconds, 0),
@@ -184,6 +196,7 @@ function rotationsSection(summaries) {
         num(r.rssLastMiB),
         signed(r.growthPer1000MiB, 2),
         c === 'none' ? 'baseline' : signed(r.growthOverBaselinePer1000MiB, 2),
+        c === 'none' ? 'baseline' : signed(r.retainedGrowthOverBaselinePer1000MiB, 2),
         c === 'none' ? 'baseline' : signed(r.rssOverBaselineMiB),
         r.newSpaceLastMiB == null ? '—' : `${num(r.newSpaceFirstMiB, 0)} → ${num(r.newSpaceLastMiB, 0)}`,
         c === 'none' ? '—' : pauses(r.windows),

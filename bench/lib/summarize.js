@@ -78,6 +78,12 @@ function summarizeHttp(trials, configs) {
     p99Ratio: (r, b) => r.p99Ms / b.p99Ms,
     cpuPerRequestPct: (r, b) => pct(r.cpuUsPerRequest, b.cpuUsPerRequest),
     rssOverMiB: (r, b) => r.server.rssMiB - b.server.rssMiB,
+    // The same less V8's young generation, which it sizes by allocation rate.
+    rssLessNewSpaceOverMiB: (r, b) =>
+      r.server.newSpaceMaxMiB == null || b.server.newSpaceMaxMiB == null
+        ? NaN
+        : r.server.rssMiB - r.server.newSpaceMaxMiB - (b.server.rssMiB - b.server.newSpaceMaxMiB),
+    newSpaceMaxMiB: (r) => r.server.newSpaceMaxMiB ?? NaN,
     cpuUsPerRequest: (r) => r.cpuUsPerRequest,
     throughput: (r) => r.throughput,
     errors: (r) => r.errors,
@@ -122,6 +128,11 @@ function summarizeRotations(trials) {
       newSpaceFirstMiB: s[0].newSpaceMiB,
       newSpaceLastMiB: last.newSpaceMiB,
       growthPer1000MiB: spanK > 0 ? (last.rssMiB - early.rssMiB) / spanK : null,
+      // RSS less V8's young generation: what is retained, whatever size V8 gave new space.
+      retainedGrowthPer1000MiB:
+        spanK > 0 && last.newSpaceMiB != null
+          ? (last.rssMiB - last.newSpaceMiB - (early.rssMiB - early.newSpaceMiB)) / spanK
+          : null,
       windows: t.result.windows,
       series: s.map((p) => [p.rotations, Math.round(p.rssMiB * 10) / 10]),
     };
@@ -131,6 +142,10 @@ function summarizeRotations(trials) {
     for (const c of Object.values(out)) {
       c.rssOverBaselineMiB = c.rssLastMiB - base.rssLastMiB;
       c.growthOverBaselinePer1000MiB = c.growthPer1000MiB == null || base.growthPer1000MiB == null ? null : c.growthPer1000MiB - base.growthPer1000MiB;
+      c.retainedGrowthOverBaselinePer1000MiB =
+        c.retainedGrowthPer1000MiB == null || base.retainedGrowthPer1000MiB == null
+          ? null
+          : c.retainedGrowthPer1000MiB - base.retainedGrowthPer1000MiB;
     }
   }
   return out;

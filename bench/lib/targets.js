@@ -53,6 +53,7 @@ function evaluate(summary) {
   const pauseNote = `per ${windowMs / 1000} s window, worst of ${served.join(', ') || 'the server parts'}`;
   const pauses = served.map((k) => get(summary, k, 'spanprof', 'windows'));
   const rss = SERVER_PARTS.map((k) => sp(k, 'rssOverMiB', 'median')).filter(Number.isFinite);
+  const retained = SERVER_PARTS.map((k) => sp(k, 'rssLessNewSpaceOverMiB', 'median')).filter(Number.isFinite);
   // CPU per request at a fixed rate is the figure of record; saturated load where that part did not run.
   const perRequest = (rate, saturated) => {
     const atRate = sp(rate, 'cpuPerRequestPct', 'median');
@@ -69,11 +70,25 @@ function evaluate(summary) {
     limitCheck('the same pause max in CPU time ≤ 20 ms', pauses.length ? Math.max(...pauses.map((w) => w.pauseCpuMaxMs)) : null, 20, ' ms'),
     limitCheck('peak RSS ≤ 12 MiB over baseline', rss.length ? Math.max(...rss) : null, 12, ' MiB', 'worst http part, median of rounds'),
     limitCheck(
+      'the same less V8’s new space ≤ 12 MiB',
+      retained.length ? Math.max(...retained) : null,
+      12,
+      ' MiB',
+      'young generation sized by V8 from the allocation rate, left out',
+    ),
+    limitCheck(
       'RSS flat across rotations (≤ 1 MiB growth per 1000 over the baseline’s)',
       get(summary, 'rotations', 'spanprof', 'growthOverBaselinePer1000MiB'),
       1,
       ' MiB',
       'from rotation 1000 to the last, windows written',
+    ),
+    limitCheck(
+      'the same less V8’s new space',
+      get(summary, 'rotations', 'spanprof', 'retainedGrowthOverBaselinePer1000MiB'),
+      1,
+      ' MiB',
+      'what is retained, whatever size V8 gave the young generation',
     ),
   ];
   const worse = [];

@@ -7,7 +7,7 @@
 // closes a window during the warm-up; /_bench/exit stops the profiler and
 // exits.
 const http = require('node:http');
-const { parseArgs, startProfiled, peakRssMiB, cpuUs } = require('../lib/child-setup');
+const { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs } = require('../lib/child-setup');
 const { handler } = require('./handlers');
 
 const args = parseArgs();
@@ -16,6 +16,11 @@ const work = handler(args.kind, tracer);
 
 let served = 0;
 let mark;
+// The largest young generation V8 committed: the part of peak RSS it sizes by allocation rate.
+let newSpaceMaxMiB = newSpaceMiB();
+setInterval(() => {
+  newSpaceMaxMiB = Math.max(newSpaceMaxMiB, newSpaceMiB());
+}, 250).unref();
 
 const server = http.createServer((req, res) => {
   if (req.url === '/work') {
@@ -42,6 +47,7 @@ const server = http.createServer((req, res) => {
       // Share of the interval the event loop was busy: how loaded the server was.
       elu: performance.eventLoopUtilization(mark.elu).utilization,
       rssMiB: peakRssMiB(),
+      newSpaceMaxMiB: Math.max(newSpaceMaxMiB, newSpaceMiB()),
       windows: profiler.windows(),
     };
     res.end(JSON.stringify(body));

@@ -4,8 +4,7 @@
 // then (new code is what V8's profiler has to keep track of). Samples RSS
 // every 100 rotations. The baseline, with no windows, runs as long as the
 // profiled run is expected to take and samples on the same clock.
-const { parseArgs, startProfiled, nextTurn } = require('../lib/child-setup');
-const v8 = require('node:v8');
+const { parseArgs, startProfiled, newSpaceMiB, nextTurn } = require('../lib/child-setup');
 const { parse } = require('./work');
 
 const args = parseArgs();
@@ -42,7 +41,7 @@ const MiB = 1048576;
           externalMiB: m.external / MiB,
           // V8 grows the young generation with the allocation rate, up to its
           // cap: this tells that bounded growth from a leak.
-          newSpaceMiB: v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size / MiB,
+          newSpaceMiB: newSpaceMiB(),
         });
         next += 100;
         if (r >= args.rotations) break;
