@@ -16,5 +16,8 @@ export { OPTIONS_TABLE } from './config/options-table';
 export { ProfilingTracerProvider } from './otel/profiling-tracer-provider';
 export { ProfilingSpanProcessor } from './otel/profiling-span-processor';
 export { PROFILE_ID_ATTRIBUTE } from './otel/span-registry';
+export { withLabels, currentLabels } from './labels/label-context';
+export type { Labels } from './labels/label-set';
+export type { LabelSetStats } from './labels/label-budget';
 export type { SpanLabelOptions } from './otel/label-options';
 export type { EncodedWindow, WindowSummary } from './pprof/encoded-window';

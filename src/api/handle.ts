@@ -1,5 +1,6 @@
 import type { SpanprofConfig } from '../config/types';
 import type { ExporterStats } from '../export/exporter';
+import type { LabelSetStats } from '../labels/label-budget';
 import type { SpanProfilerStats } from '../profiler/span-profiler';
 
 /** What a running (or disabled) spanprof reports about itself. */
@@ -9,6 +10,8 @@ export interface SpanprofStats {
   /** Windows that could not be encoded. */
   readonly encodeFailures: number;
   readonly slots?: Readonly<Record<string, number>>;
+  /** Custom label sets entered, and those left out over the per-window bound. */
+  readonly labels?: LabelSetStats;
 }
 
 /** The handle `start()` returns. */

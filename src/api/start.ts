@@ -2,6 +2,8 @@ import { resolveConfig } from '../config/resolve-config';
 import type { SpanprofConfig, SpanprofOptions } from '../config/types';
 import { createExporter, createLogger } from '../export/from-config';
 import type { Logger } from '../export/logger';
+import { LabelSetBudget } from '../labels/label-budget';
+import { useLabelSetBudget } from '../labels/label-context';
 import { EXIT_BUDGET_MS, installExitFinish, reportExit } from '../lifecycle/exit-finish';
 import { loadNative } from '../native/load';
 import { SharedIndex } from '../native/types';
@@ -72,6 +74,9 @@ export function start(options: StartOptions = {}): Spanprof {
     },
   });
   const tracker = new ContextTracker({ slots });
+  const labelSets = new LabelSetBudget(config.maxLabelSets, (message) => logger.warn(message));
+  const stopCountingLabelSets = slots.onWindowClosed(() => labelSets.windowClosed());
+  useLabelSetBudget(labelSets);
   // Runs before the sampler's own exit listener, which stops sampling (see installExitFinish).
   const exitFinish = installExitFinish(() =>
     reportExit(logger, profiler.finishAtExit(EXIT_BUDGET_MS), config.pyroscope?.target.serverAddress),
@@ -82,6 +87,7 @@ export function start(options: StartOptions = {}): Spanprof {
     profiler.start();
   } catch (err) {
     tracker.disable();
+    useLabelSetBudget(undefined);
     exitFinish.remove();
     throw err;
   }
@@ -95,6 +101,8 @@ export function start(options: StartOptions = {}): Spanprof {
     stop(deadlineMs = DEFAULT_STOP_DEADLINE_MS) {
       stopped ??= (async () => {
         tracker.disable();
+        useLabelSetBudget(undefined);
+        stopCountingLabelSets();
         await profiler.stop(deadlineMs);
         // Stopped and flushed: nothing is left for the exit.
         exitFinish.remove();
@@ -107,6 +115,7 @@ export function start(options: StartOptions = {}): Spanprof {
       exporter: exporter.stats(),
       encodeFailures: sink.stats().encodeFailures,
       slots: slots.stats(),
+      labels: labelSets.stats(),
     }),
   };
   running = handle;

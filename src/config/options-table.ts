@@ -12,6 +12,7 @@ export const DEFAULTS = {
   spanIdScope: 'root',
   spanNameScope: 'root',
   logLevel: 'warn',
+  maxLabelSets: 100,
 } as const;
 
 /** Limits on numbers; windows under 1 s are for code only (tests, demos). */
@@ -21,6 +22,7 @@ export const LIMITS = {
   uploadTimeoutSeconds: { min: 0.1, max: 300 },
   maxQueueBytes: { min: 64 * 1024, max: 1024 ** 3 },
   outputMaxBytes: { min: 1024 ** 2, max: 1024 ** 4 },
+  maxLabelSets: { min: 1, max: 100_000 },
 } as const;
 
 export interface OptionRow {
@@ -171,6 +173,14 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
     accepted: 'root, all or none',
     description:
       'Which span names label samples. Pyroscope makes span_name a series label: keep span names low in cardinality, or use none.',
+  },
+  {
+    option: 'maxLabelSets',
+    env: ['SPANPROF_MAX_LABEL_SETS'],
+    default: String(DEFAULTS.maxLabelSets),
+    accepted: `an integer from ${LIMITS.maxLabelSets.min} to ${LIMITS.maxLabelSets.max}`,
+    description:
+      'Most distinct custom label sets (withLabels) entered per window; past it, further sets are left out and counted. Each set is a Pyroscope series.',
   },
   {
     option: 'wall',

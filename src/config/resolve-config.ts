@@ -49,6 +49,14 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
     src, 'windowSeconds', 'SPANPROF_WINDOW_SECONDS',
     LIMITS.windowSeconds, LIMITS.windowSecondsFromCode, DEFAULTS.windowSeconds,
   );
+  const maxLabelSets = numberSetting(
+    src, 'maxLabelSets', 'SPANPROF_MAX_LABEL_SETS',
+    LIMITS.maxLabelSets, LIMITS.maxLabelSets, DEFAULTS.maxLabelSets,
+  );
+  if (!Number.isInteger(maxLabelSets)) {
+    const from = src.option('maxLabelSets', 'number') !== undefined ? 'options.maxLabelSets' : 'SPANPROF_MAX_LABEL_SETS';
+    throw new ConfigError(from, `must be an integer from ${LIMITS.maxLabelSets.min} to ${LIMITS.maxLabelSets.max}; got ${maxLabelSets}`);
+  }
   const outputDirSetting = stringSetting(src, 'outputDir', 'SPANPROF_OUTPUT_DIR');
   const outputMaxBytes = bytesSetting(src, 'outputMaxBytes', 'SPANPROF_OUTPUT_MAX_BYTES', LIMITS.outputMaxBytes, DEFAULTS.outputMaxBytes);
 
@@ -107,6 +115,7 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
     wall: boolSetting(src, 'wall', 'SPANPROF_WALL', false),
     sourceMaps: boolSetting(src, 'sourceMaps', 'SPANPROF_SOURCE_MAPS', true),
     logLevel: enumSetting(src, 'logLevel', 'SPANPROF_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    maxLabelSets,
     tags,
     ...(pyroscope ? { pyroscope } : {}),
     ...(directory ? { directory } : {}),
@@ -127,6 +136,7 @@ function disabledConfig(disabledBy: string): SpanprofConfig {
     wall: false,
     sourceMaps: false,
     logLevel: DEFAULTS.logLevel,
+    maxLabelSets: DEFAULTS.maxLabelSets,
     tags: {},
     secrets: [],
     warnings: [],

@@ -5,7 +5,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof SpanprofOptions>([
   'enabled', 'serviceName', 'serverAddress', 'authToken', 'basicAuthUser', 'basicAuthPassword',
   'tenantId', 'headers', 'ca', 'caFile', 'uploadProtocol', 'uploadTimeoutSeconds', 'maxQueueBytes',
   'tags', 'outputDir', 'outputMaxBytes', 'windowSeconds', 'spanIdScope', 'spanNameScope', 'wall',
-  'sourceMaps', 'logLevel',
+  'sourceMaps', 'logLevel', 'maxLabelSets',
 ]);
 
 /**

@@ -45,7 +45,7 @@ export function enumSetting<T extends string>(
 
 export function numberSetting(
   src: SettingSources,
-  key: 'uploadTimeoutSeconds' | 'windowSeconds',
+  key: 'uploadTimeoutSeconds' | 'windowSeconds' | 'maxLabelSets',
   envName: string,
   envLimits: Limits,
   codeLimits: Limits,

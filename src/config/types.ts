@@ -31,6 +31,7 @@ export interface SpanprofOptions {
   wall?: boolean;
   sourceMaps?: boolean;
   logLevel?: LogLevel;
+  maxLabelSets?: number;
 }
 
 export interface PyroscopeOutput {
@@ -58,6 +59,8 @@ export interface SpanprofConfig {
   readonly wall: boolean;
   readonly sourceMaps: boolean;
   readonly logLevel: LogLevel;
+  /** Most distinct custom label sets entered per window. */
+  readonly maxLabelSets: number;
   readonly tags: Readonly<Record<string, string>>;
   /** Set when a server address is. */
   readonly pyroscope?: PyroscopeOutput;

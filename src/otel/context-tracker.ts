@@ -8,7 +8,8 @@ import { installContinuationHooks, resolveMechanism } from './continuation-hooks
 import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
 import { FrameHolders } from './frame-holders';
 import type { FrameHolder, FrameSlotReader } from './frame-holders';
-import { watchContextManager } from './global-context-manager';
+import { ownContextManager, onOwnContextManager } from '../labels/label-context';
+import { registeredContextManager, watchContextManager } from './global-context-manager';
 import type { LabelEntry } from './label-entry';
 import { spanRegistry } from './span-registry';
 import type { SpanRegistry } from './span-registry';
@@ -138,7 +139,16 @@ export class ContextTracker {
     if (this.frames === undefined) {
       this.releasePublishedCheck = this.slots.keepPublished((entry) => entry === this.current);
     }
-    this.stopWatching = watchContextManager((manager) => this.useManager(manager), this.recheckMs);
+    // Labels set with no context manager registered ride in spanprof's own,
+    // which serves until the app registers one.
+    const stopWatchingGlobal = watchContextManager((manager) => this.useManager(manager ?? ownContextManager()), this.recheckMs);
+    const stopWatchingOwn = onOwnContextManager((own) => {
+      if (registeredContextManager() === undefined) this.useManager(own);
+    });
+    this.stopWatching = () => {
+      stopWatchingGlobal();
+      stopWatchingOwn();
+    };
   }
 
   /** Stops publishing, removes every hook and wrapper, and leaves 0 in the cell. Idempotent. */

@@ -1,5 +1,7 @@
 import { INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context, Span, SpanContext } from '@opentelemetry/api';
+import { labelSetOf } from '../labels/label-context';
+import { labelledEntry } from '../labels/labelled-entry';
 import type { LabelEntry } from './label-entry';
 import { DEFAULT_LABEL_OPTIONS } from './label-options';
 import type { ResolvedLabelOptions } from './label-options';
@@ -106,7 +108,8 @@ export class SpanRegistry {
   }
 
   /**
-   * The entry that code running in this context publishes; null for none.
+   * The entry that code running in this context publishes (its span's,
+   * combined with the custom labels in it); null for none.
    * Contexts are immutable, so the answer is kept on the context object: the
    * trackers ask on every continuation.
    */
@@ -119,6 +122,8 @@ export class SpanRegistry {
       const record = this.recordOf(span);
       entry = record === null ? null : record.entry();
     }
+    const custom = labelSetOf(ctx);
+    if (custom !== undefined) entry = labelledEntry(entry, custom);
     if (Object.isExtensible(ctx)) (ctx as EntryCarrier)[kEntry] = entry;
     return entry;
   }

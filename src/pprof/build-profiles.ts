@@ -296,6 +296,8 @@ class SlotLabels {
       if (name.length > 0 && utf8Length(name) <= MAX_LABEL_VALUE_LENGTH) pairs.push([SPAN_NAME_LABEL, name]);
       else this.invalid++;
     }
+    // Checked by withLabels when they were set.
+    if (labels.custom !== undefined) pairs.push(...labels.custom);
     return { spanId, pairs };
   }
 }

@@ -1,3 +1,4 @@
+import type { LabelPair } from '../labels/label-set';
 import type { RawWindow } from '../native/types';
 
 /** Labels one sample carries in pprof. Values follow Pyroscope's contract. */
@@ -8,6 +9,8 @@ export interface SpanLabels {
   readonly traceId?: string;
   /** Only when span-name labels are on: it becomes a series label in Pyroscope. */
   readonly spanName?: string;
+  /** Custom labels (withLabels), checked when they were set; sorted by key. */
+  readonly custom?: readonly LabelPair[];
 }
 
 /** Counters a window carries so that nothing is dropped silently. */
