@@ -7,6 +7,15 @@ const SPAN_ID = 'span_id';
 const TRACE_ID = 'trace_id';
 const SPAN_NAME = 'span_name';
 
+/** Values kept per label key to name in a hint. */
+const MAX_SEEN_VALUES = 5;
+
+/** One custom label, `key=value`, that a sample must carry. */
+export interface LabelFilter {
+  readonly key: string;
+  readonly value: string;
+}
+
 /** Stands in for a sample that has no location, so its CPU is not lost. */
 const NO_STACK: FrameKey = { name: '(no stack)', file: '', startLine: 0 };
 
@@ -48,6 +57,8 @@ class Weights {
 class SpanWeights extends Weights {
   startMs = Infinity;
   endMs = 0;
+  /** Custom labels its samples carry, as `key=value`. */
+  readonly labels = new Set<string>();
   constructor(
     readonly spanId: string,
     readonly traceId: string,
@@ -64,6 +75,11 @@ class SpanWeights extends Weights {
  * calls two things shows as one frame with two children, as in Pyroscope.
  */
 export class ProfileAggregator {
+  /** Samples without this custom label are left out. */
+  private readonly only: LabelFilter | undefined;
+  /** Custom labels seen, key → values (a few per key), to say what exists when a filter matches nothing. */
+  private readonly seen = new Map<string, Set<string>>();
+  private matched = 0;
   private readonly frames: FrameKey[] = [];
   private readonly frameIds = new Map<string, number>();
   /** Per frame, CPU by line, for frames whose start line is unknown. */
@@ -75,6 +91,22 @@ export class ProfileAggregator {
   private readonly unlabelled = new Weights();
   private startMs = Infinity;
   private endMs = 0;
+
+  constructor(options: { readonly label?: LabelFilter } = {}) {
+    this.only = options.label;
+  }
+
+  /** Samples that passed the label filter (all samples without one). */
+  get matchedSamples(): number {
+    return this.matched;
+  }
+
+  /** Custom labels seen, as `key=value`, a few values per key. */
+  seenLabels(): string[] {
+    const out: string[] = [];
+    for (const [key, values] of this.seen) for (const v of values) out.push(`${key}=${v}`);
+    return out;
+  }
 
   add(decoded: DecodedProfile): void {
     const { profile, countIndex, valueIndex } = decoded;
@@ -92,6 +124,26 @@ export class ProfileAggregator {
       const cpuNs = Number(sample.value[valueIndex]);
       if (samples === 0 && cpuNs === 0) continue;
 
+      let spanId = '';
+      let traceId = '';
+      let spanName = '';
+      let custom: string[] | undefined;
+      let passes = this.only === undefined;
+      for (const label of sample.label) {
+        const key = text(label.key);
+        const value = text(label.str);
+        if (key === SPAN_ID) spanId = value;
+        else if (key === TRACE_ID) traceId = value;
+        else if (key === SPAN_NAME) spanName = value;
+        else if (value !== '') {
+          (custom ??= []).push(`${key}=${value}`);
+          this.see(key, value);
+          if (!passes && key === this.only?.key && value === this.only.value) passes = true;
+        }
+      }
+      if (!passes) continue;
+      this.matched += samples;
+
       // pprof lists locations leaf first; the tree is walked from the root.
       let node = 0;
       let depth = 0;
@@ -108,15 +160,6 @@ export class ProfileAggregator {
       }
       if (depth === 0) node = this.child(0, this.frameId(NO_STACK));
 
-      let spanId = '';
-      let traceId = '';
-      let spanName = '';
-      for (const label of sample.label) {
-        const key = text(label.key);
-        if (key === SPAN_ID) spanId = text(label.str);
-        else if (key === TRACE_ID) traceId = text(label.str);
-        else if (key === SPAN_NAME) spanName = text(label.str);
-      }
       if (spanId === '') {
         this.unlabelled.add(node, samples, cpuNs);
         continue;
@@ -128,6 +171,7 @@ export class ProfileAggregator {
         this.spans.set(spanKey, span);
       }
       span.add(node, samples, cpuNs);
+      if (custom !== undefined) for (const pair of custom) span.labels.add(pair);
       if (startMs > 0) {
         span.startMs = Math.min(span.startMs, startMs);
         span.endMs = Math.max(span.endMs, endMs);
@@ -158,6 +202,7 @@ export class ProfileAggregator {
       samples: s.samples,
       startMs: Number.isFinite(s.startMs) ? s.startMs : 0,
       endMs: s.endMs,
+      labels: [...s.labels].sort(),
       stacks: s.stacks(),
     }));
     spans.sort(
@@ -221,6 +266,15 @@ export class ProfileAggregator {
       out.set(Number(loc.id), frames);
     }
     return out;
+  }
+
+  private see(key: string, value: string): void {
+    let values = this.seen.get(key);
+    if (values === undefined) {
+      values = new Set();
+      this.seen.set(key, values);
+    }
+    if (values.size < MAX_SEEN_VALUES) values.add(value);
   }
 
   private frameId(key: FrameKey): number {

@@ -18,6 +18,8 @@ export type ReportErrorCode =
   | 'span-not-found'
   /** `--name` named a span name that no sample carries. */
   | 'name-not-found'
+  /** `--label` named a custom label that no sample carries. */
+  | 'label-not-found'
   /** A selection that cannot be made, such as a span id and a name at once. */
   | 'bad-selection'
   /** The directory could not be read, or the report could not be written. */

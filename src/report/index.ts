@@ -11,7 +11,8 @@ export type {
   StackWeight,
   UnlabelledProfile,
 } from './model';
-export { readProfiles } from './read-profiles';
+export { readProfiles, type ReadOptions } from './read-profiles';
+export type { LabelFilter } from './aggregate';
 export { callTree } from './call-tree';
 export { resolveSelection, describeSelection, type SelectionInput, type SelectionTotals } from './selection';
 export { topFunctions, type FunctionRow, type FunctionTable } from './top';

@@ -54,6 +54,8 @@ export interface SpanProfile {
    */
   readonly startMs: number;
   readonly endMs: number;
+  /** Custom labels its samples carry, as `key=value`, sorted. */
+  readonly labels: readonly string[];
   readonly stacks: readonly StackWeight[];
 }
 
@@ -93,6 +95,8 @@ export interface ProfileSet {
   readonly files: FileCounts;
   /** One line per skipped file, naming it and why. */
   readonly warnings: readonly string[];
+  /** `key=value` when only samples with that custom label were read. */
+  readonly label?: string;
 }
 
 /** Which samples a flame graph or a table shows. */

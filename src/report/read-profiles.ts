@@ -1,12 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ProfileAggregator } from './aggregate';
+import { ProfileAggregator, type LabelFilter } from './aggregate';
 import { CorruptProfileError, decodeProfileFile } from './decode-file';
 import { ReportError } from './errors';
 import type { ProfileSet } from './model';
 
 /** The exporter's profile files: `<stem>.cpu.pb.gz`, `<stem>.wall.pb.gz`. */
 const PROFILE_SUFFIX = '.pb.gz';
+
+export interface ReadOptions {
+  /** Only samples that carry this custom label. */
+  readonly label?: LabelFilter;
+}
 
 /**
  * Reads every `*.pb.gz` profile in `dir` (not its subdirectories) into one
@@ -15,9 +20,9 @@ const PROFILE_SUFFIX = '.pb.gz';
  * or the directory is missing, not a directory or holds no profile, this
  * throws a ReportError saying which.
  */
-export function readProfiles(dir: string): ProfileSet {
+export function readProfiles(dir: string, options: ReadOptions = {}): ProfileSet {
   const names = profileFiles(dir);
-  const aggregator = new ProfileAggregator();
+  const aggregator = new ProfileAggregator({ label: options.label });
   const warnings: string[] = [];
   const files = { cpu: 0, wall: 0, other: 0, corrupt: 0 };
   let present = names.length;
@@ -66,7 +71,24 @@ export function readProfiles(dir: string): ProfileSet {
       `no CPU profile in ${dir}: its ${present} *${PROFILE_SUFFIX} file(s) hold no cpu/nanoseconds samples`,
     );
   }
-  return { directory: dir, ...aggregator.result(), files, warnings };
+  const label = options.label;
+  if (label !== undefined && aggregator.matchedSamples === 0) {
+    const seen = aggregator.seenLabels();
+    throw new ReportError(
+      'label-not-found',
+      `no CPU sample in ${dir} carries the label ${label.key}=${label.value}` +
+        (seen.length > 0
+          ? `; labels seen: ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? `, … (${seen.length} in all)` : ''}`
+          : ' (the profiles carry no custom labels)'),
+    );
+  }
+  return {
+    directory: dir,
+    ...aggregator.result(),
+    files,
+    warnings,
+    ...(label !== undefined ? { label: `${label.key}=${label.value}` } : {}),
+  };
 }
 
 /** Names of the profile files in `dir`, sorted (they start with their time). */

@@ -99,6 +99,7 @@ export function pageData(set: ProfileSet, generatedAt: Date): PageData {
     samples: set.samples,
     files: set.files,
     warnings: set.warnings,
+    label: set.label ?? '',
     frames: {
       names: set.frames.map((f) => f.name),
       files: set.frames.map((f) => f.file),
@@ -111,6 +112,7 @@ export function pageData(set: ProfileSet, generatedAt: Date): PageData {
       name: s.spanName,
       startMs: s.startMs,
       endMs: s.endMs,
+      labels: s.labels,
       ...weights(s.cpuNs, s.samples, s.stacks),
     })),
     unlabelled: weights(set.unlabelled.cpuNs, set.unlabelled.samples, set.unlabelled.stacks),

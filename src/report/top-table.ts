@@ -8,6 +8,7 @@ import {
   truncateStart,
 } from './format';
 import type { ProfileSet } from './model';
+import type { LabelFilter } from './aggregate';
 import { readProfiles } from './read-profiles';
 import { describeSelection, resolveSelection } from './selection';
 import { BOLD, DIM, defaultColor, style, terminalWidth } from './terminal';
@@ -18,6 +19,8 @@ export interface TopOptions {
   readonly span?: string;
   /** Only samples of spans with this name. */
   readonly name?: string;
+  /** Only samples that carry this custom label. */
+  readonly label?: LabelFilter;
   /** Rows to show; default 20. `Infinity` shows every function. */
   readonly limit?: number;
   /** Characters per line; default the terminal's width, else 120. */
@@ -38,7 +41,7 @@ const MIN_WIDTH = 60;
  * Throws ReportError for a bad directory or an unknown span id or name.
  */
 export function formatTop(dir: string, options: TopOptions = {}): string {
-  const set = readProfiles(dir);
+  const set = readProfiles(dir, { label: options.label });
   for (const w of set.warnings) options.onWarning?.(w);
   const selection = resolveSelection(set, { span: options.span, name: options.name });
   return renderTopTable(set, topFunctions(set, selection), options);
@@ -57,8 +60,9 @@ export function renderTopTable(
   const lines: string[] = [];
 
   const spans = totals.spans === 1 ? '1 span' : `${totals.spans} spans`;
+  const labelled = set.label !== undefined ? ` with ${set.label}` : '';
   lines.push(
-    `CPU by function, ${describeSelection(table.selection)}: ${formatDuration(totals.cpuNs)} CPU in ` +
+    `CPU by function, ${describeSelection(table.selection)}${labelled}: ${formatDuration(totals.cpuNs)} CPU in ` +
       `${totals.samples} samples, ${spans}`,
   );
   if (totals.samples === 0) {

@@ -1,12 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ReportError } from './errors';
+import type { LabelFilter } from './aggregate';
 import { readProfiles } from './read-profiles';
 import { renderReportHtml } from './render-html';
 
 export interface WriteReportOptions {
   /** Told about every profile file that was skipped. */
   readonly onWarning?: (message: string) => void;
+  /** Only samples that carry this custom label. */
+  readonly label?: LabelFilter;
 }
 
 export interface ReportResult {
@@ -30,7 +33,7 @@ export const DEFAULT_REPORT_FILE = 'report.html';
  * Throws ReportError for a bad directory or a file that cannot be written.
  */
 export function writeReport(dir: string, outFile?: string, options: WriteReportOptions = {}): ReportResult {
-  const set = readProfiles(dir);
+  const set = readProfiles(dir, { label: options.label });
   for (const w of set.warnings) options.onWarning?.(w);
   const file = path.resolve(outFile ?? path.join(dir, DEFAULT_REPORT_FILE));
   const html = renderReportHtml(set);

@@ -17,6 +17,8 @@ export interface PageData {
   readonly samples: number;
   readonly files: { readonly cpu: number; readonly wall: number; readonly other: number; readonly corrupt: number };
   readonly warnings: readonly string[];
+  /** `key=value` when only samples with that custom label are in the report; '' otherwise. */
+  readonly label: string;
   /** Functions as parallel arrays. */
   readonly frames: {
     readonly names: readonly string[];
@@ -45,4 +47,6 @@ export interface PageSpan extends PageWeights {
   readonly name: string;
   readonly startMs: number;
   readonly endMs: number;
+  /** Custom labels its samples carry, as `key=value`. */
+  readonly labels: readonly string[];
 }

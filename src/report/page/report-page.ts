@@ -261,6 +261,7 @@ export function reportPage(duration: (ns: number) => string): void {
         trace.title = `trace ${span.trace}`;
         cell.append(trace);
       }
+      if (span.labels.length > 0) cell.append(el('span', 'labels mono', span.labels.join(' ')));
       row.append(cell);
       const when = span.startMs > 0 ? `${time(span.startMs, false)}–${time(span.endMs, false)}` : '';
       numberCells(row, span.cpuNs, span.samples, when);
@@ -337,7 +338,11 @@ export function reportPage(duration: (ns: number) => string): void {
   function describe(s: Selected): { title: string; detail: string; root: string } {
     switch (s.kind) {
       case 'all':
-        return { title: 'Whole service', detail: `${duration(data.cpuNs)} CPU in ${plural(data.samples, 'sample', 'samples')}`, root: 'all' };
+        return {
+          title: data.label === '' ? 'Whole service' : `Samples with ${data.label}`,
+          detail: `${duration(data.cpuNs)} CPU in ${plural(data.samples, 'sample', 'samples')}`,
+          root: 'all',
+        };
       case 'name': {
         const g = groups.find((x) => x.name === s.name);
         const spans = g ? g.spans.length : 0;
@@ -352,6 +357,7 @@ export function reportPage(duration: (ns: number) => string): void {
         const span = data.spans[s.index];
         const parts = [`${spanNameLabel(span.name)}`, `${duration(span.cpuNs)} CPU in ${plural(span.samples, 'sample', 'samples')}`];
         if (span.trace !== '') parts.push(`trace ${span.trace}`);
+        if (span.labels.length > 0) parts.push(span.labels.join(' '));
         return { title: `Span ${span.id}`, detail: parts.join(' · '), root: span.id };
       }
       case 'unlabelled':

@@ -32,6 +32,7 @@ button.toggle { width: 22px; background: none; border: 0; cursor: pointer; color
 button.more { font: inherit; background: none; border: 1px solid var(--line); border-radius: 4px; padding: 2px 8px; cursor: pointer; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .trace { display: block; white-space: nowrap; color: var(--muted); font-size: 11.5px; }
+.labels { display: block; color: var(--muted); font-size: 11.5px; overflow-wrap: anywhere; }
 td.share { position: relative; min-width: 70px; }
 td.share .bar { position: absolute; left: 0; top: 3px; bottom: 3px; background: #ffd8a8; opacity: 0.7; }
 td.share .pct { position: relative; }
