@@ -1,3 +1,5 @@
+import type { LabelEntry } from '../otel/label-entry';
+
 /** Custom labels as the caller gives them: string keys, string values. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -27,14 +29,21 @@ export class LabelSet {
   readonly pairs: readonly LabelPair[];
   /** The span id that `profile_id` gives the samples, if set. */
   readonly profileId: string | undefined;
-  /** Identifies the series labels: equal sets have equal keys. */
-  readonly key: string;
   running = 0;
+  /** The slot entries made for this set (labelled-entry.ts): without a span, and by span entry. */
+  entryWithoutSpan: LabelEntry | undefined = undefined;
+  entriesBySpan: Map<LabelEntry, LabelEntry> | undefined = undefined;
+  private keyText: string | undefined;
 
   constructor(pairs: readonly LabelPair[], profileId: string | undefined) {
     this.pairs = pairs;
     this.profileId = profileId;
-    this.key = pairs.map(([k, v]) => `${k}=${v}`).join('\u0000');
+  }
+
+  /** Identifies the series labels: equal sets have equal keys. */
+  get key(): string {
+    this.keyText ??= this.pairs.map(([k, v]) => `${k}=${v}`).join('\u0000');
+    return this.keyText;
   }
 
   /** The labels as an object, `profile_id` included. */
@@ -55,8 +64,8 @@ export function mergeLabels(labels: unknown, outer: LabelSet | undefined): Label
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
     throw new TypeError(`withLabels: labels must be an object of string keys and string values; got ${describe(labels)}`);
   }
-  const merged = new Map<string, string>(outer?.pairs);
   let profileId = outer?.profileId;
+  const given: LabelPair[] = [];
   for (const key of Object.keys(labels)) {
     const value = (labels as Record<string, unknown>)[key];
     if (typeof value !== 'string') {
@@ -68,15 +77,37 @@ export function mergeLabels(labels: unknown, outer: LabelSet | undefined): Label
     }
     checkKey(key);
     checkValue(key, value);
-    merged.set(key, value);
+    given.push([key, value]);
   }
-  if (merged.size > MAX_LABEL_KEYS) {
+  if (given.length > 1) given.sort(byKey);
+  const pairs = outer === undefined || outer.pairs.length === 0 ? given : mergeSorted(outer.pairs, given);
+  if (pairs.length > MAX_LABEL_KEYS) {
     throw new RangeError(
-      `withLabels: at most ${MAX_LABEL_KEYS} labels may be in force at once (Pyroscope allows 30 label names per series); got ${merged.size}`,
+      `withLabels: at most ${MAX_LABEL_KEYS} labels may be in force at once (Pyroscope allows 30 label names per series); got ${pairs.length}`,
     );
   }
-  const pairs = [...merged].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return new LabelSet(pairs, profileId);
+}
+
+function byKey(a: LabelPair, b: LabelPair): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** Two key-sorted lists as one; on a key in both, `inner`'s pair. */
+function mergeSorted(outer: readonly LabelPair[], inner: readonly LabelPair[]): LabelPair[] {
+  const out: LabelPair[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < outer.length || j < inner.length) {
+    const order = i === outer.length ? 1 : j === inner.length ? -1 : byKey(outer[i], inner[j]);
+    if (order < 0) out.push(outer[i++]);
+    else if (order > 0) out.push(inner[j++]);
+    else {
+      out.push(inner[j++]);
+      i++;
+    }
+  }
+  return out;
 }
 
 function checkKey(key: string): void {
@@ -94,6 +125,8 @@ function checkKey(key: string): void {
 }
 
 function checkValue(key: string, value: string): void {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short values need no count.
+  if (value.length > 0 && value.length * 3 <= MAX_LABEL_VALUE_BYTES) return;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes === 0 || bytes > MAX_LABEL_VALUE_BYTES) {
     throw new RangeError(

@@ -3,23 +3,20 @@ import type { FrameHolder } from '../otel/frame-holders';
 import type { SpanLabels } from '../profile/window';
 import type { LabelSet } from './label-set';
 
-/** Entries made for a label set, by the span entry they combine with (null: no span). */
-const combined = new WeakMap<LabelSet, Map<LabelEntry | null, LabelEntry>>();
-
 /**
  * The entry that code in a context with `set` (and `spanEntry`'s span, if
- * any) publishes: one per pair, so a slot stands for both.
+ * any) publishes: one per pair, kept on the set, so a slot stands for both.
  */
 export function labelledEntry(spanEntry: LabelEntry | null, set: LabelSet): LabelEntry {
-  let bySpan = combined.get(set);
-  if (bySpan === undefined) {
-    bySpan = new Map();
-    combined.set(set, bySpan);
+  if (spanEntry === null) {
+    set.entryWithoutSpan ??= new LabelledEntry(null, set);
+    return set.entryWithoutSpan;
   }
-  let entry = bySpan.get(spanEntry);
+  set.entriesBySpan ??= new Map();
+  let entry = set.entriesBySpan.get(spanEntry);
   if (entry === undefined) {
     entry = new LabelledEntry(spanEntry, set);
-    bySpan.set(spanEntry, entry);
+    set.entriesBySpan.set(spanEntry, entry);
   }
   return entry;
 }
