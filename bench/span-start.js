@@ -14,6 +14,8 @@
 //              (frame-slot where this Node allows, else hooks)
 //   hooks      the same, with the tracker on its hook mechanism (where
 //              frame-slot is the default, to compare the two)
+//   labels     `wrapped`, with each request inside withLabels({ tenant })
+//              (50 tenants): what custom labels add per request
 // Reported: median CPU ns per request and per span over the runs (each run
 // the median of its rounds), and what the wrapper adds per span.
 // Run `npm run build:ts` first.
@@ -29,7 +31,7 @@ else parent(intOption('runs', 6), intOption('requests', 20000));
 
 function parent(runs, requests) {
   const { asyncContextFacts } = require(path.join(dist, 'otel', 'async-context-frame'));
-  const configs = asyncContextFacts().contextFrame ? ['sdk', 'wrapped', 'hooks'] : ['sdk', 'wrapped'];
+  const configs = asyncContextFacts().contextFrame ? ['sdk', 'wrapped', 'hooks', 'labels'] : ['sdk', 'wrapped', 'labels'];
   const results = Object.fromEntries(configs.map((c) => [c, []]));
   const mechanisms = {};
   for (let run = 0; run < runs; run++) {
@@ -59,6 +61,10 @@ function parent(runs, requests) {
         results[config].map((v) => v.toFixed(0)).join(' '),
     );
   }
+  if (summary.configs.labels && summary.configs.wrapped) {
+    summary.withLabelsNs = summary.configs.labels.nsPerRequest - summary.configs.wrapped.nsPerRequest;
+    console.log(`withLabels adds ${summary.withLabelsNs.toFixed(0)} ns per request (labels - wrapped)`);
+  }
   console.log(JSON.stringify(summary));
 }
 
@@ -69,7 +75,7 @@ function child(config, requests) {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager());
   let provider = new BasicTracerProvider();
   let mechanism;
-  if (config === 'wrapped' || config === 'hooks') {
+  if (config === 'wrapped' || config === 'hooks' || config === 'labels') {
     const { ContextTracker, ProfilingTracerProvider, SlotTable } = require(path.join(dist, 'otel'));
     const { loadNative } = require(path.join(dist, 'native', 'load'));
     provider = new ProfilingTracerProvider(provider);
@@ -83,12 +89,16 @@ function child(config, requests) {
     setInterval(() => slots.windowClosed(), 100).unref();
   }
   const tracer = provider.getTracer('bench');
-  const request = () =>
+  const spans = () =>
     tracer.startActiveSpan('request', (root) => {
       const child = tracer.startSpan('child');
       child.end();
       root.end();
     });
+  const { withLabels } = require(dist);
+  const tenants = Array.from({ length: 50 }, (_, i) => ({ tenant: `t${i}` }));
+  let n = 0;
+  const request = config === 'labels' ? () => withLabels(tenants[n++ % 50], spans) : spans;
   // CPU time of the process, not wall time: on a shared machine a child that
   // is preempted would otherwise be charged for the other process's work.
   async function round() {

@@ -19,8 +19,8 @@ const FULL = {
   // baseline's saturated throughput measured at the start of the run, so the
   // server is busy but never saturated; up to `concurrency` requests in
   // flight. Many short rounds: drift cancels better than over a few long ones.
-  'http-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 10_000, concurrency: 256, load: 0.7, configs: HEADLINE },
-  'async-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 10_000, concurrency: 256, load: 0.7, configs: HEADLINE },
+  'http-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 10_000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
+  'async-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 10_000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
   scaling: {
     rounds: 2,
     warmup: 1,
@@ -41,8 +41,8 @@ const QUICK = {
   cpu: { rounds: 2, batches: 300, window: 1000, configs: CONFIGS },
   http: { rounds: 2, warmup: 0.5, duration: 3, window: 1000, concurrency: 32, configs: CONFIGS },
   'async-heavy': { rounds: 1, warmup: 0.5, duration: 3, window: 1000, concurrency: 32, configs: CONFIGS },
-  'http-rate': { rounds: 2, warmup: 0.5, duration: 3, window: 1000, concurrency: 256, load: 0.7, configs: HEADLINE },
-  'async-rate': { rounds: 1, warmup: 0.5, duration: 3, window: 1000, concurrency: 256, load: 0.7, configs: HEADLINE },
+  'http-rate': { rounds: 2, warmup: 0.5, duration: 3, window: 1000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
+  'async-rate': { rounds: 1, warmup: 0.5, duration: 3, window: 1000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
   scaling: {
     rounds: 1,
     warmup: 0.5,

@@ -10,6 +10,7 @@ const LABELS = {
   pyroscope: '@pyroscope/nodejs',
   inspector: 'node:inspector',
   'spanprof-no-export': 'spanprof, windows not written',
+  'spanprof-labels': 'spanprof, one withLabels per request',
 };
 
 /** The profiler adapter for a configuration; loaded lazily so a child loads only its own. */

@@ -48,18 +48,28 @@ async function asyncHeavyWork(tracer, seed) {
 
 const KINDS = { http: httpWork, 'async-heavy': asyncHeavyWork };
 
-/** Runs the request's work inside a server span, as an instrumented server would. */
-function handler(kind, tracer) {
+const direct = (seq, fn) => fn();
+
+/**
+ * Runs the request's work inside a server span, as an instrumented server
+ * would; `around(seq, fn)`, when the profiler has one, wraps each request
+ * (custom labels).
+ */
+function handler(kind, tracer, around = direct) {
   const work = KINDS[kind];
   if (!work) throw new Error(`unknown workload ${kind}`);
   let seq = 0;
-  return (req, res) =>
-    tracer.startActiveSpan('GET /work', { kind: 1 }, context.active(), async (span) => {
-      const acc = await work(tracer, seq++);
-      span.end();
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(`{"r":${acc}}`);
-    });
+  return (req, res) => {
+    const n = seq++;
+    return around(n, () =>
+      tracer.startActiveSpan('GET /work', { kind: 1 }, context.active(), async (span) => {
+        const acc = await work(tracer, n);
+        span.end();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`{"r":${acc}}`);
+      }),
+    );
+  };
 }
 
 module.exports = { handler };

@@ -12,7 +12,7 @@ const { handler } = require('./handlers');
 
 const args = parseArgs();
 const { profiler, tracer, finish } = startProfiled(args);
-const work = handler(args.kind, tracer);
+const work = handler(args.kind, tracer, profiler.around);
 
 let served = 0;
 let mark;
