@@ -311,6 +311,7 @@ test('the table lists every option and variable, and every constrained variable 
     SPANPROF_WALL: 'x',
     SPANPROF_SOURCE_MAPS: 'x',
     SPANPROF_LOG_LEVEL: 'x',
+    SPANPROF_MAX_LABEL_SETS: '0',
     PYROSCOPE_APPLICATION_NAME: ' ',
     PYROSCOPE_TENANT_ID: 'a\rb',
   };
