@@ -191,9 +191,9 @@ test('profile_id without OpenTelemetry: the profile holds span_id = id samples f
     const id = '0123456789abcdef';
     for (let i = 0; i < 20; i++) {
       await withLabels({ profile_id: id }, async () => {
-        mine(15);
+        mine(25);
         await immediate();
-        mine(15);
+        mine(25);
       });
       other(15);
       await immediate();
@@ -212,12 +212,12 @@ test('profile_id without OpenTelemetry: the profile holds span_id = id samples f
     for (const w of p.windows) {
       const profile = decodeProfileSync(w.profiles.find((x) => x.kind === 'cpu').gzip);
       for (const s of readSamples(profile)) {
-        const names = s.stack;
-        if (names.includes('profile_id_request')) {
-          mineAll++;
-          if (s.labels.span_id === id) mineWith++;
+        const count = s.values[0];
+        if (s.stack.includes('profile_id_request')) {
+          mineAll += count;
+          if (s.labels.span_id === id) mineWith += count;
         }
-        if (names.includes('profile_id_bystander') && s.labels.span_id === id) otherWith++;
+        if (s.stack.includes('profile_id_bystander') && s.labels.span_id === id) otherWith += count;
       }
     }
     t.diagnostic(`request code: ${mineWith}/${mineAll} carry the id; bystander: ${otherWith}`);

@@ -18,6 +18,7 @@ const {
   burner,
   findOnStack,
   idOf,
+  httpRoundTrip,
 } = require('./support/otel');
 const { withLabels, currentLabels } = require('../dist/labels/label-context');
 
@@ -29,17 +30,6 @@ afterEach(() => {
   sampling = undefined;
   resetGlobals();
 });
-
-function httpRoundTrip(port) {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      })
-      .on('error', reject);
-  });
-}
 
 /** The value of custom label `key` on a sample, or undefined. */
 function labelOf(sample, key) {

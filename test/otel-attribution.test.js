@@ -19,6 +19,7 @@ const {
   findOnStack,
   idOf,
   otel,
+  httpRoundTrip,
 } = require('./support/otel');
 
 const pct = (n, d) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(2)}%`);
@@ -29,18 +30,6 @@ afterEach(() => {
   sampling = undefined;
   resetGlobals();
 });
-
-function httpRoundTrip(port) {
-  return new Promise((resolve, reject) => {
-    // agent: false: a socket per request, created in the request's context.
-    http
-      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      })
-      .on('error', reject);
-  });
-}
 
 const BOUNDARIES = ['start', 'await', 'setImmediate', 'setTimeout', 'fileRead', 'http'];
 

@@ -9,6 +9,7 @@ const {
   SimpleSpanProcessor,
 } = require('@opentelemetry/sdk-trace-base');
 const v8 = require('node:v8');
+const http = require('node:http');
 const vm = require('node:vm');
 const otel = require('../../dist/otel');
 const { asyncContextFacts } = require('../../dist/otel/async-context-frame');
@@ -172,6 +173,19 @@ function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 1
   };
 }
 
+/** One GET to 127.0.0.1:`port`, resolved when its body has been read. */
+function httpRoundTrip(port) {
+  return new Promise((resolve, reject) => {
+    // agent: false: a socket per request, created in the request's context.
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      })
+      .on('error', reject);
+  });
+}
+
 /**
  * A CPU burner named `name` (its own code, so V8's profile names it). It
  * burns `ms` of this thread's CPU time, not wall time: the sampler ticks
@@ -212,6 +226,7 @@ module.exports = {
   newTracker,
   startSampling,
   burner,
+  httpRoundTrip,
   findOnStack,
   idOf,
   otel,
