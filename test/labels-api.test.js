@@ -265,3 +265,35 @@ test('maxLabelSets: a wrong value names the option and the accepted values', () 
   assert.equal(resolveConfig({}, {}).maxLabelSets, 100);
   assert.equal(resolveConfig({}, { SPANPROF_MAX_LABEL_SETS: '500' }).maxLabelSets, 500);
 });
+
+test('labels reach Pyroscope on each sample, beside the span labels, and pass its rules', async (t) => {
+  const { startIngestServer } = require('./support/ingest-server');
+  const server = await startIngestServer();
+  t.after(() => server.close());
+  resetGlobals();
+  const handle = spanprof.start({ serviceName: 'labels-push', serverAddress: server.url, windowMs: 200, logLevel: 'error' });
+  try {
+    const work = burner('labelled_for_pyroscope');
+    for (let i = 0; i < 10; i++) {
+      await withLabels({ tenant: 'acme', plan: 'gold' }, async () => {
+        work(10);
+        await immediate();
+      });
+    }
+    await handle.flush();
+  } finally {
+    await handle.stop();
+  }
+  assert.deepEqual(server.invalid, [], 'every upload met the server’s rules');
+  const counts = {};
+  for (const upload of server.uploads) {
+    for (const [k, byValue] of Object.entries(decodedLabelCounts(upload.profile))) {
+      counts[k] ??= {};
+      for (const [v, n] of Object.entries(byValue)) counts[k][v] = (counts[k][v] ?? 0) + n;
+    }
+  }
+  t.diagnostic(`sample labels received: ${JSON.stringify(counts)}`);
+  assert.ok((counts.tenant?.acme ?? 0) >= 5, 'tenant on the samples');
+  assert.equal(counts.tenant.acme, counts.plan.gold, 'both labels on the same samples');
+  assert.ok(server.uploads.every((u) => !('tenant' in u.labels)), 'sample labels, not series labels of the upload');
+});

@@ -64,6 +64,7 @@ function checkProfile(bytes) {
     for (const label of s.label) {
       const key = str(label.key);
       const value = str(label.str);
+      check(LABEL_NAME.test(key), `sample label name ${JSON.stringify(key)} is not a label name`);
       if (key === 'span_id') check(SPAN_ID.test(value), `span_id ${JSON.stringify(value)} is not 16 lowercase hex`);
       if (key === 'trace_id') check(TRACE_ID.test(value), `trace_id ${JSON.stringify(value)} is not 32 lowercase hex`);
       check(Buffer.byteLength(value) <= MAX_LABEL_VALUE, `label ${key} longer than ${MAX_LABEL_VALUE} bytes`);
