@@ -100,6 +100,48 @@ for (const otelRegistered of [true, false]) {
         });
       }
 
+      test('spans inside a call that never ends are let go as they end', async (tc) => {
+        if (mechanism !== 'frame-slot') {
+          tc.skip('the hook mechanisms lend ids per window');
+          return;
+        }
+        if (!otelRegistered) {
+          tc.skip('spans need the OTel context manager');
+          return;
+        }
+        const t = setup();
+        const { tracer } = newTracing({ record: false });
+        let release;
+        const forever = new Promise((resolve) => {
+          release = resolve;
+        });
+        let spansDone;
+        const done = new Promise((resolve) => {
+          spansDone = resolve;
+        });
+        // A consumer loop: labels for the life of the loop, one span per message.
+        const loop = withLabels({ queue: 'orders' }, async () => {
+          for (let i = 0; i < 50; i++) {
+            await tracer.startActiveSpan(`message ${i}`, async (span) => {
+              await null;
+              span.end();
+            });
+          }
+          spansDone();
+          await forever;
+        });
+        await done;
+        t.slots.windowClosed();
+        t.slots.windowClosed();
+        assert.ok(t.tracker.frameStats().held <= 1, `held after the spans ended: ${JSON.stringify(t.tracker.frameStats())}`);
+        assert.ok(t.slots.stats().live <= 1, `slots still lent: ${JSON.stringify(t.slots.stats())}`);
+        release();
+        await loop;
+        t.slots.windowClosed();
+        t.slots.windowClosed();
+        assert.equal(t.slots.stats().live, 0, 'and the call’s own, once it ended');
+      });
+
       test('profile_id gives the samples that span id, over a span’s', () => {
         const t = setup();
         withLabels({ profile_id: 'ABCDEF0123456789', tenant: 'a' }, () => {

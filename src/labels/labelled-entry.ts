@@ -39,7 +39,13 @@ class LabelledEntry implements LabelEntry {
     return { spanId: profileId, ...(base.spanName !== undefined ? { spanName: base.spanName } : {}), ...custom };
   }
 
+  /**
+   * With a span: when its spans ended, whatever the withLabels call does
+   * (a call can run for the life of the process, a queue consumer's loop,
+   * and its spans must not be kept for it). Without: when no call with
+   * this set runs.
+   */
   spansEnded(): boolean {
-    return this.set.running === 0 && (this.span === null || this.span.spansEnded());
+    return this.span === null ? this.set.running === 0 : this.span.spansEnded();
   }
 }
