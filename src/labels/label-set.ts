@@ -30,9 +30,12 @@ export class LabelSet {
   /** The span id that `profile_id` gives the samples, if set. */
   readonly profileId: string | undefined;
   running = 0;
-  /** The slot entries made for this set (labelled-entry.ts): without a span, and by span entry. */
+  /**
+   * The slot entries made for this set (labelled-entry.ts): without a span,
+   * and by span entry. Weakly: a call can outlive millions of its spans.
+   */
   entryWithoutSpan: LabelEntry | undefined = undefined;
-  entriesBySpan: Map<LabelEntry, LabelEntry> | undefined = undefined;
+  entriesBySpan: WeakMap<LabelEntry, LabelEntry> | undefined = undefined;
   private keyText: string | undefined;
 
   constructor(pairs: readonly LabelPair[], profileId: string | undefined) {

@@ -12,7 +12,7 @@ export function labelledEntry(spanEntry: LabelEntry | null, set: LabelSet): Labe
     set.entryWithoutSpan ??= new LabelledEntry(null, set);
     return set.entryWithoutSpan;
   }
-  set.entriesBySpan ??= new Map();
+  set.entriesBySpan ??= new WeakMap();
   let entry = set.entriesBySpan.get(spanEntry);
   if (entry === undefined) {
     entry = new LabelledEntry(spanEntry, set);
