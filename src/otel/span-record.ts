@@ -31,6 +31,12 @@ export class SpanRecord {
     private startName: string | undefined,
     readonly options: ResolvedLabelOptions,
     root: SpanRecord | undefined,
+    /**
+     * The span has a local parent that was never seen, so its local root is
+     * unknown: it heads its own tree here but is not a local root, and no
+     * sample under it carries a root span id.
+     */
+    private readonly rootUnknown = false,
   ) {
     this.spanId = spanContext.spanId;
     this.traceId = spanContext.traceId;
@@ -69,7 +75,7 @@ export class SpanRecord {
   }
 
   get isLocalRoot(): boolean {
-    return this.root === this;
+    return this.root === this && !this.rootUnknown;
   }
 
   /** The name as it is now: SDK spans can be renamed (routes are often known late). */
@@ -96,7 +102,7 @@ export class SpanRecord {
     if (this.rootEntryCache === undefined) {
       const { spanIdScope, spanNameScope } = this.options;
       this.rootEntryCache = newEntry(
-        spanIdScope !== 'none' && this.sampled ? this : undefined,
+        spanIdScope !== 'none' && this.sampled && !this.rootUnknown ? this : undefined,
         spanNameScope !== 'none' ? this : undefined,
         this,
         true,

@@ -83,7 +83,17 @@ export class SpanRegistry {
         }
       }
     }
-    const record = new SpanRecord(span, spanContext, name, options, root);
+    let rootUnknown = false;
+    if (root === undefined && parent === undefined) {
+      // No parent in the context, yet the SDK says the span has a local one
+      // (a context lost between two copies of the API): never a local root.
+      const parentId = localParentId(span);
+      if (parentId !== undefined) {
+        root = this.live.get(parentId)?.root ?? this.roots.get(spanContext.traceId);
+        rootUnknown = root === undefined;
+      }
+    }
+    const record = new SpanRecord(span, spanContext, name, options, root, rootUnknown);
     this.store(span, record);
     this.track(record);
     markProfileId(record);
@@ -154,8 +164,9 @@ export class SpanRegistry {
     if (!knowsParent || (parentId !== undefined && fields.parentSpanContext?.isRemote !== true)) {
       root = (parentId !== undefined ? this.live.get(parentId)?.root : undefined) ?? this.roots.get(spanContext.traceId);
     }
+    const rootUnknown = root === undefined && localParentId(span) !== undefined;
     const name = typeof fields.name === 'string' ? fields.name : undefined;
-    const record = new SpanRecord(span, spanContext, name, root?.options ?? this.adoptOptions, root);
+    const record = new SpanRecord(span, spanContext, name, root?.options ?? this.adoptOptions, root, rootUnknown);
     if (span.isRecording() && fields.ended !== true) {
       this.track(record);
       markProfileId(record);
@@ -218,6 +229,16 @@ function hasIds(spanContext: SpanContext): boolean {
     traceId !== INVALID_TRACEID &&
     spanId !== INVALID_SPANID
   );
+}
+
+/**
+ * The id of the span's parent when the SDK says it is a span of this process
+ * (SDK 2.x `parentSpanContext`, not remote); undefined otherwise. SDK 1.x's
+ * `parentSpanId` does not say whether the parent was remote: not used.
+ */
+function localParentId(span: Span): string | undefined {
+  const parent = (span as SdkSpanFields).parentSpanContext;
+  return parent !== undefined && parent.isRemote !== true && isSpanContextValid(parent) ? parent.spanId : undefined;
 }
 
 function markProfileId(record: SpanRecord): void {
