@@ -34,21 +34,30 @@ test('an unknown command or flag is a clear message and exit 2', () => {
   assert.match(bad.stderr, /--seconds must be a number from 1 to 600; got 'ten'/);
 });
 
-test('a missing or empty directory is a clear message and a non-zero exit', () => {
+test('a missing or empty directory is a data error: a clear message and exit 1', () => {
   const missing = path.join(os.tmpdir(), 'spanprof-no-such-dir-' + process.pid);
   for (const c of ['report', 'top']) {
     const r = run(c, missing);
-    assert.equal(r.status, 2, c);
+    assert.equal(r.status, 1, c);
     assert.match(r.stderr, /profile directory not found/);
     assert.ok(r.stderr.includes(missing));
   }
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-empty-'));
   for (const c of ['report', 'top']) {
     const r = run(c, empty);
-    assert.equal(r.status, 2, c);
+    assert.equal(r.status, 1, c);
     assert.match(r.stderr, /no profiles in/);
   }
   const noDir = run('top');
   assert.equal(noDir.status, 2);
   assert.match(noDir.stderr, /which directory\?/);
+});
+
+test('--version prints the package version and exits 0', () => {
+  const { version } = require('../package.json');
+  for (const flag of ['--version', '-v']) {
+    const r = run(flag);
+    assert.equal(r.status, 0, flag);
+    assert.equal(r.stdout, `${version}\n`);
+  }
 });

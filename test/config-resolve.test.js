@@ -49,6 +49,7 @@ test('defaults with an empty environment', () => {
     path: path.resolve('spanprof-profiles'),
     maxBytes: 256 * 1024 * 1024,
     maxQueueBytes: 8 * 1024 * 1024,
+    byDefault: true,
   });
   assert.deepEqual(c.secrets, []);
   assert.deepEqual(c.warnings, []);
@@ -273,6 +274,7 @@ test('sizes: queue and output bounds', () => {
 
 test('output directory: the default without a server, both outputs when asked', () => {
   assert.equal(resolveConfig({}, { SPANPROF_OUTPUT_DIR: 'rel/out' }).directory.path, path.resolve('rel/out'));
+  assert.equal(resolveConfig({}, { SPANPROF_OUTPUT_DIR: 'rel/out' }).directory.byDefault, false);
   const both = resolveConfig({}, { SPANPROF_OUTPUT_DIR: '/var/tmp/p', PYROSCOPE_SERVER_ADDRESS: 'http://h' });
   assert.equal(both.directory.path, '/var/tmp/p');
   assert.ok(both.pyroscope);

@@ -80,3 +80,19 @@ test('a bad variable is one clear warning and the app runs unprofiled', () => {
   assert.equal(r.stderr.match(/spanprof/g).length, 1, r.stderr);
   assert.equal(fs.existsSync(out), false);
 });
+
+test('with no server and no folder chosen, the preload says once where profiles go and how to upload', (t) => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-default-dir-'));
+  t.after(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  const env = { ...process.env, OTEL_SERVICE_NAME: 'register-test', SPANS_OUT: path.join(cwd, 'spans.json') };
+  delete env.SPANPROF_OUTPUT_DIR;
+  delete env.PYROSCOPE_SERVER_ADDRESS;
+  const r = spawnSync(process.execPath, ['--require', register, app, 'provider-register'], { cwd, encoding: 'utf8', timeout: 60_000, env });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('spanprof'));
+  assert.equal(lines.length, 1, r.stderr);
+  const dir = path.join(fs.realpathSync(cwd), 'spanprof-profiles');
+  assert.ok(lines[0].includes(`profiles go to ${dir} (at most 256MiB, oldest removed first`), lines[0]);
+  assert.match(lines[0], /To upload to Pyroscope instead, set PYROSCOPE_SERVER_ADDRESS\.$/);
+  assert.ok(fs.readdirSync(dir).some((f) => f.endsWith('.cpu.pb.gz')), 'and they are there');
+});

@@ -1,3 +1,4 @@
+import { formatBytes } from '../config/parse-values';
 import { resolveConfig } from '../config/resolve-config';
 import type { SpanprofConfig, SpanprofOptions } from '../config/types';
 import { createExporter, createLogger } from '../export/from-config';
@@ -134,4 +135,13 @@ function logStart(logger: Logger, config: SpanprofConfig): void {
   logger.debug(
     `profiling service ${config.serviceName} every ${config.windowMs / 1000} s to ${where}`,
   );
+  const dir = config.directory;
+  if (dir !== undefined && config.pyroscope === undefined) {
+    // Said once, at start: a service may otherwise fill a folder nobody looks at.
+    const line =
+      `profiles go to ${dir.path} (at most ${formatBytes(dir.maxBytes)}, oldest removed first; ` +
+      '`npx spanprof report` on it draws them). To upload to Pyroscope instead, set PYROSCOPE_SERVER_ADDRESS.';
+    if (dir.byDefault) logger.warn(line);
+    else logger.info(line);
+  }
 }

@@ -16,11 +16,27 @@ Commands:
   top      print the hottest functions of a profile directory
   help     this help, or \`spanprof help <command>\`
 
+Options:
+  --version  print spanprof's version
+
 Profile your own app with no code change:
   node --import spanprof/register app.js
 
-Exit codes: 0 success, 1 the command failed, 2 the command was called wrongly.
+Exit codes: 0 success, 1 the command failed (a missing or unreadable
+profile directory, a span or label no sample carries), 2 the command was
+called wrongly (an unknown command or option, a bad value).
 `;
+
+/** What a report error says about the call: only a contradictory selection is a wrong call. */
+function reportExitCode(code: string): number {
+  return code === 'bad-selection' ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+function packageVersion(): string {
+  // dist/cli/main.js → the package's own package.json.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
+}
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => void | Promise<void> }> = {
   demo: { help: DEMO_HELP, run: runDemo },
@@ -30,6 +46,10 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => void | P
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     process.stdout.write(topic && COMMANDS[topic] ? COMMANDS[topic].help : HELP);
@@ -58,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (isReportError(err)) {
       process.stderr.write(`spanprof ${name}: ${err.message}\n`);
-      return err.code === 'io-error' ? EXIT_FAILURE : EXIT_USAGE;
+      return reportExitCode(err.code);
     }
     throw err;
   }

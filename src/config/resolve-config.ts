@@ -102,6 +102,7 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
           path: path.resolve(outputDirSetting?.value ?? DEFAULTS.outputDir),
           maxBytes: outputMaxBytes,
           maxQueueBytes,
+          byDefault: outputDirSetting === undefined,
         }
       : undefined;
 

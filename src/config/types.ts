@@ -43,6 +43,8 @@ export interface DirectoryOutput {
   readonly path: string;
   readonly maxBytes: number;
   readonly maxQueueBytes: number;
+  /** True when no setting chose the directory: the default, for want of a server. */
+  readonly byDefault: boolean;
 }
 
 /** Options and environment resolved into one validated whole. */
