@@ -298,6 +298,49 @@ for (const mechanism of availableMechanisms()) {
       delete globalThis[Symbol.for('opentelemetry.js.api.1')].context;
     });
 
+    test('a manager registered through another API copy is seen at once, with no recheck', () => {
+      resetGlobals();
+      const key = Symbol.for('opentelemetry.js.api.1');
+      const slots = new otel.SlotTable();
+      const cell = new Int32Array(1);
+      const tracker = new otel.ContextTracker({ slots, mechanism, recheckMs: 0 });
+      t = { tracker };
+      const frames = mechanism === 'frame-slot' ? new (nativeBinding().Sampler)(10_000) : undefined;
+      const slotNow = frames === undefined ? () => cell[0] : () => frames.frameSlot();
+      const saved = globalThis[key];
+      try {
+        // No copy has registered anything yet: the registry itself does not exist.
+        delete globalThis[key];
+        tracker.enable(cell, 0, frames);
+        // What another copy's registerGlobal does: make the registry, then set the field.
+        globalThis[key] = globalThis[key] ?? { version: saved?.version ?? '1.9.0' };
+        const manager = new AsyncLocalStorageContextManager();
+        globalThis[key].context = manager;
+        assert.equal(Object.prototype.hasOwnProperty.call(manager, 'with'), true, 'wrapped the moment it was registered');
+        const { tracer } = newTracing({ spanIdScope: 'all' });
+        tracer.startActiveSpan('first millisecond', (span) => {
+          assert.equal(slots.labelsFor([slotNow()]).get(slotNow()).spanId, idOf(span));
+        });
+        // The API's disable() deletes the field; a later registration is seen again.
+        context.disable();
+        const second = new AsyncLocalStorageContextManager();
+        globalThis[key].context = second;
+        assert.equal(Object.prototype.hasOwnProperty.call(second, 'with'), true, 'seen after a disable too');
+        tracker.disable();
+        const after = Object.getOwnPropertyDescriptor(globalThis[key], 'context');
+        assert.equal(after.get, undefined, 'stopping leaves a plain property');
+        assert.equal(after.value, second);
+      } finally {
+        tracker.disable();
+        if (saved === undefined) delete globalThis[key];
+        else {
+          delete globalThis[key];
+          globalThis[key] = saved;
+        }
+        delete saved?.context;
+      }
+    });
+
     test('disable() leaves 0, unwraps the manager and stops publishing', async () => {
       const { t, tracer } = setup();
       const manager = context['_getContextManager']();

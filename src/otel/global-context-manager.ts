@@ -1,5 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { ContextManager } from '@opentelemetry/api';
+import { ensureWatching, watchApiRegistry } from './api-registry-watch';
 import { wrapMethod } from './method-wrap';
 
 /** The context manager registered with the OTel API; undefined while only the API's no-op is there. */
@@ -12,9 +13,10 @@ export function registeredContextManager(): ContextManager | undefined {
 
 /**
  * Calls `onChange` now with the registered context manager, and again each
- * time another one is registered or the API is disabled. Registration through
- * this copy of @opentelemetry/api is seen at once; through another copy (the
- * global registry is shared), at the next recheck. Returns the stop function.
+ * time another one is registered or the API is disabled. Registration
+ * through any copy of @opentelemetry/api is seen at once (the copies share
+ * one registry, which is watched); the recheck every `recheckMs` is the
+ * fallback where it cannot be. Returns the stop function.
  */
 export function watchContextManager(
   onChange: (manager: ContextManager | undefined) => void,
@@ -24,6 +26,7 @@ export function watchContextManager(
   let current = registeredContextManager();
   const check = (): void => {
     if (!watching) return;
+    ensureWatching();
     const manager = registeredContextManager();
     if (manager !== current) {
       current = manager;
@@ -31,6 +34,7 @@ export function watchContextManager(
     }
   };
   onChange(current);
+  const stopRegistry = watchApiRegistry(check);
   const unwrapRegister = wrapMethod(
     context,
     'setGlobalContextManager',
@@ -54,6 +58,7 @@ export function watchContextManager(
   timer?.unref();
   return () => {
     watching = false;
+    stopRegistry();
     unwrapRegister();
     unwrapDisable();
     if (timer !== undefined) clearInterval(timer);
