@@ -17,6 +17,7 @@ import { ExportingSink } from '../profiler/exporting-sink';
 import { SpanProfiler } from '../profiler/span-profiler';
 import { createFrameMapper } from '../sourcemap/create-frame-mapper';
 import { DEFAULT_STOP_DEADLINE_MS, disabledHandle, type Spanprof } from './handle';
+import { checkContextManagerLater } from './context-manager-check';
 import { warnOnce } from './warn-once';
 
 export interface StartOptions extends SpanprofOptions {
@@ -27,6 +28,10 @@ export interface StartOptions extends SpanprofOptions {
 }
 
 let running: Spanprof | undefined;
+
+/** When to look for a context manager: two windows after start, within these bounds. */
+const CONTEXT_CHECK_MIN_MS = 1000;
+const CONTEXT_CHECK_MAX_MS = 20_000;
 
 /**
  * Starts profiling the calling thread with span labels, configured from
@@ -93,6 +98,11 @@ export function start(options: StartOptions = {}): Spanprof {
     throw err;
   }
   logStart(logger, config);
+  const cancelContextCheck = checkContextManagerLater(
+    logger,
+    spanRegistry,
+    Math.min(CONTEXT_CHECK_MAX_MS, Math.max(CONTEXT_CHECK_MIN_MS, 2 * (windowMs ?? config.windowMs))),
+  );
 
   let stopped: Promise<void> | undefined;
   const handle: Spanprof = {
@@ -101,6 +111,7 @@ export function start(options: StartOptions = {}): Spanprof {
     flush: (deadlineMs = DEFAULT_STOP_DEADLINE_MS) => profiler.flush(deadlineMs),
     stop(deadlineMs = DEFAULT_STOP_DEADLINE_MS) {
       stopped ??= (async () => {
+        cancelContextCheck();
         tracker.disable();
         useLabelSetBudget(undefined);
         stopCountingLabelSets();

@@ -36,6 +36,8 @@ interface SdkSpanFields {
 export class SpanRegistry {
   /** Options for spans started elsewhere whose local root is unknown. */
   adoptOptions: ResolvedLabelOptions = DEFAULT_LABEL_OPTIONS;
+  /** Spans seen starting through spanprof (tracer wrapper or span processor). */
+  spansStarted = 0;
   private readonly live = new Map<string, SpanRecord>();
   private readonly roots = new Map<string, SpanRecord>();
   /** Records of spans that cannot take a property (frozen objects). */
@@ -58,6 +60,7 @@ export class SpanRegistry {
   ): SpanRecord | null {
     const existing = this.read(span);
     if (existing !== undefined) return existing;
+    this.spansStarted++;
     const spanContext = span.spanContext();
     if (!hasIds(spanContext)) {
       // Suppressed tracing hands out the invalid context: nothing to label.
