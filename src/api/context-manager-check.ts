@@ -1,22 +1,20 @@
 import type { Logger } from '../export/logger';
 import { ownContextManager } from '../labels/label-context';
 import { registeredContextManager } from '../otel/global-context-manager';
+import { API_REGISTRY_KEY } from '../otel/api-registry-watch';
 import type { SpanRegistry } from '../otel/span-registry';
-
-const API_REGISTRY = Symbol.for('opentelemetry.js.api.1');
 
 /**
  * After `delayMs`, says once why samples carry no spans when the app traces
  * (a tracer provider is registered, or spans were started through spanprof
- * since this call)
- * but no context manager is registered: without one, OpenTelemetry has no
- * active span to follow. Returns the cancel function.
+ * since this call) but no context manager is registered: without one,
+ * OpenTelemetry has no active span to follow. Returns the cancel function.
  */
 export function checkContextManagerLater(logger: Logger, registry: SpanRegistry, delayMs: number): () => void {
   const startedBefore = registry.spansStarted;
   const timer = setTimeout(() => {
     if (registeredContextManager() !== undefined || ownContextManager() !== undefined) return;
-    const api = (globalThis as unknown as Record<symbol, { trace?: unknown } | undefined>)[API_REGISTRY];
+    const api = (globalThis as unknown as Record<symbol, { trace?: unknown } | undefined>)[API_REGISTRY_KEY];
     const traces = api?.trace !== undefined || registry.spansStarted > startedBefore;
     if (!traces) return;
     logger.warn(

@@ -5,7 +5,7 @@
  * registration through any copy the moment it happens, not at the next
  * recheck.
  */
-const REGISTRY_KEY = Symbol.for('opentelemetry.js.api.1');
+export const API_REGISTRY_KEY = Symbol.for('opentelemetry.js.api.1');
 const FIELD = 'context';
 
 type Registry = Record<string, unknown>;
@@ -38,13 +38,13 @@ export function watchApiRegistry(onWrite: () => void): () => void {
 export function ensureWatching(): void {
   if (listeners.size === 0) return;
   const holder = globalThis as unknown as Holder;
-  const registry = holder[REGISTRY_KEY];
+  const registry = holder[API_REGISTRY_KEY];
   if (registry !== null && typeof registry === 'object') {
     watchField(registry as Registry);
     return;
   }
   // No copy has registered anything yet: see the registry when it is made.
-  const current = Object.getOwnPropertyDescriptor(holder, REGISTRY_KEY);
+  const current = Object.getOwnPropertyDescriptor(holder, API_REGISTRY_KEY);
   if (current !== undefined && (current === globalAccessor || !current.configurable)) return;
   let value: unknown = registry;
   const accessor: PropertyDescriptor = {
@@ -57,7 +57,7 @@ export function ensureWatching(): void {
       notify();
     },
   };
-  if (tryDefine(holder, REGISTRY_KEY, accessor)) globalAccessor = accessor;
+  if (tryDefine(holder, API_REGISTRY_KEY, accessor)) globalAccessor = accessor;
 }
 
 function watchField(registry: Registry): void {
@@ -91,15 +91,15 @@ function notify(): void {
 function unwatch(): void {
   const holder = globalThis as unknown as Holder;
   if (globalAccessor !== undefined) {
-    const current = Object.getOwnPropertyDescriptor(holder, REGISTRY_KEY);
+    const current = Object.getOwnPropertyDescriptor(holder, API_REGISTRY_KEY);
     if (current?.get === globalAccessor.get) {
-      const value = holder[REGISTRY_KEY];
-      delete holder[REGISTRY_KEY];
-      if (value !== undefined) holder[REGISTRY_KEY] = value;
+      const value = holder[API_REGISTRY_KEY];
+      delete holder[API_REGISTRY_KEY];
+      if (value !== undefined) holder[API_REGISTRY_KEY] = value;
     }
     globalAccessor = undefined;
   }
-  const registry = holder[REGISTRY_KEY];
+  const registry = holder[API_REGISTRY_KEY];
   if (registryAccessor !== undefined && registry !== null && typeof registry === 'object') {
     const current = Object.getOwnPropertyDescriptor(registry, FIELD);
     if (current?.get === registryAccessor.get) {
