@@ -40,8 +40,6 @@ function plan(smoke) {
       tests: [
         'test/otel-attribution.test.js',
         'test/otel-context-tracker.test.js',
-        'test/labels-attribution.test.js',
-        'test/labels-api.test.js',
         'test/property-slot-tracking.test.js',
         'test/sampler-frames.test.js',
       ],
