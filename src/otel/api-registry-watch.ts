@@ -8,13 +8,13 @@
 export const API_REGISTRY_KEY = Symbol.for('opentelemetry.js.api.1');
 const FIELD = 'context';
 
-type Registry = Record<string, unknown>;
 type Holder = Record<PropertyKey, unknown>;
+type Registry = Holder;
 
 const listeners = new Set<() => void>();
-/** The accessors installed, to know them again and to take them out. */
-let registryAccessor: PropertyDescriptor | undefined;
-let globalAccessor: PropertyDescriptor | undefined;
+/** The getters of the accessors installed, to know them again and to take them out. */
+let globalGetter: (() => unknown) | undefined;
+let fieldGetter: (() => unknown) | undefined;
 
 /**
  * Calls `onWrite` right after any copy of the API writes the registered
@@ -40,41 +40,44 @@ export function ensureWatching(): void {
   const holder = globalThis as unknown as Holder;
   const registry = holder[API_REGISTRY_KEY];
   if (registry !== null && typeof registry === 'object') {
-    watchField(registry as Registry);
+    fieldGetter = watchProperty(registry as Registry, FIELD, notify) ?? fieldGetter;
     return;
   }
   // No copy has registered anything yet: see the registry when it is made.
-  const current = Object.getOwnPropertyDescriptor(holder, API_REGISTRY_KEY);
-  if (current !== undefined && (current === globalAccessor || !current.configurable)) return;
-  let value: unknown = registry;
-  const accessor: PropertyDescriptor = {
-    configurable: true,
-    enumerable: false,
-    get: () => value,
-    set: (next: unknown) => {
-      value = next;
-      if (next !== null && typeof next === 'object') watchField(next as Registry);
+  globalGetter =
+    watchProperty(holder, API_REGISTRY_KEY, (next) => {
+      if (next !== null && typeof next === 'object') {
+        fieldGetter = watchProperty(next as Registry, FIELD, notify) ?? fieldGetter;
+      }
       notify();
-    },
-  };
-  if (tryDefine(holder, API_REGISTRY_KEY, accessor)) globalAccessor = accessor;
+    }) ?? globalGetter;
 }
 
-function watchField(registry: Registry): void {
-  const current = Object.getOwnPropertyDescriptor(registry, FIELD);
-  if (current !== undefined && (current.get === registryAccessor?.get || !current.configurable)) return;
-  if (current?.get !== undefined) return; // another watcher's: leave it
+/**
+ * Replaces `target[key]` with an accessor that keeps its value and calls
+ * `onSet` after each write; returns its getter. Undefined when the
+ * property is an accessor already (ours, or another watcher's) or cannot
+ * be redefined.
+ */
+function watchProperty(
+  target: Holder,
+  key: PropertyKey,
+  onSet: (next: unknown) => void,
+): (() => unknown) | undefined {
+  const current = Object.getOwnPropertyDescriptor(target, key);
+  if (current !== undefined && (current.get !== undefined || !current.configurable)) return undefined;
   let value = current?.value;
-  const accessor: PropertyDescriptor = {
-    configurable: true,
-    enumerable: true,
-    get: () => value,
-    set: (next: unknown) => {
-      value = next;
-      notify();
-    },
+  const get = (): unknown => value;
+  const set = (next: unknown): void => {
+    value = next;
+    onSet(next);
   };
-  if (tryDefine(registry, FIELD, accessor)) registryAccessor = accessor;
+  try {
+    Object.defineProperty(target, key, { configurable: true, enumerable: current?.enumerable ?? true, get, set });
+  } catch {
+    return undefined;
+  }
+  return get;
 }
 
 function notify(): void {
@@ -90,32 +93,16 @@ function notify(): void {
 /** Takes the accessors out, leaving plain values where they were. */
 function unwatch(): void {
   const holder = globalThis as unknown as Holder;
-  if (globalAccessor !== undefined) {
-    const current = Object.getOwnPropertyDescriptor(holder, API_REGISTRY_KEY);
-    if (current?.get === globalAccessor.get) {
-      const value = holder[API_REGISTRY_KEY];
-      delete holder[API_REGISTRY_KEY];
-      if (value !== undefined) holder[API_REGISTRY_KEY] = value;
-    }
-    globalAccessor = undefined;
-  }
+  unwatchProperty(holder, API_REGISTRY_KEY, globalGetter);
   const registry = holder[API_REGISTRY_KEY];
-  if (registryAccessor !== undefined && registry !== null && typeof registry === 'object') {
-    const current = Object.getOwnPropertyDescriptor(registry, FIELD);
-    if (current?.get === registryAccessor.get) {
-      const value = (registry as Registry)[FIELD];
-      delete (registry as Registry)[FIELD];
-      if (value !== undefined) (registry as Registry)[FIELD] = value;
-    }
-  }
-  registryAccessor = undefined;
+  if (registry !== null && typeof registry === 'object') unwatchProperty(registry as Registry, FIELD, fieldGetter);
+  globalGetter = undefined;
+  fieldGetter = undefined;
 }
 
-function tryDefine(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-  try {
-    Object.defineProperty(target, key, descriptor);
-    return true;
-  } catch {
-    return false;
-  }
+function unwatchProperty(target: Holder, key: PropertyKey, getter: (() => unknown) | undefined): void {
+  if (getter === undefined || Object.getOwnPropertyDescriptor(target, key)?.get !== getter) return;
+  const value = target[key];
+  delete target[key];
+  if (value !== undefined) target[key] = value;
 }
