@@ -95,7 +95,7 @@ test('npm pack: every prebuild, dist/ and types, the sources to rebuild, nothing
   }
   // Every module ships with its types, and comes from a source that exists
   // now (a stale dist/ would ship code that no longer exists).
-  const modules = entries.filter((e) => e.startsWith('dist/') && e.endsWith('.js'));
+  const modules = entries.filter((e) => e.startsWith('dist/') && !e.startsWith('dist/vendor/') && e.endsWith('.js'));
   assert.ok(modules.length > 0, 'no dist/ modules');
   for (const m of modules) {
     assert.ok(entries.includes(m.replace(/\.js$/, '.d.ts')), `${m} has no .d.ts`);
@@ -103,6 +103,14 @@ test('npm pack: every prebuild, dist/ and types, the sources to rebuild, nothing
     assert.ok(fs.existsSync(source),
       `${m} is stale build output (no ${path.relative(root, source)}): rm -rf dist && npm run build:ts`);
   }
+  // The report's browser libraries are carried as files, each with its
+  // licence; no source map points at sources the package does not ship.
+  const vendored = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'vendor', 'libraries.json'), 'utf8'));
+  assert.deepEqual(vendored.map((l) => l.name), ['d3', 'd3-flame-graph']);
+  for (const l of vendored) {
+    assert.ok(entries.includes(`dist/vendor/${l.file}`) && entries.includes(`dist/vendor/${l.licenseFile}`), l.name);
+  }
+  assert.deepEqual(entries.filter((e) => e.endsWith('.map')), [], 'source maps without their sources');
   // Building from source stays possible.
   assert.ok(entries.includes('binding.gyp') && entries.some((e) => /^native\/.*\.cc$/.test(e)));
   const leftovers = entries.filter((e) =>
@@ -122,9 +130,34 @@ test('installed with --ignore-scripts and no compiler: nothing was built', () =>
   for (const script of ['preinstall', 'install', 'postinstall']) {
     assert.equal(pkg.scripts?.[script], undefined, `the package has an ${script} script`);
   }
+  // What `npm install spanprof @opentelemetry/api` brings: spanprof, the API
+  // and spanprof's runtime dependencies with theirs.
+  const closure = runtimeClosure(installed);
+  console.error(`spanprof installs ${closure.size} packages of its own: ${[...closure].sort().join(', ')}`);
+  assert.ok(closure.size + 2 <= 8, `spanprof and the API come with ${closure.size + 2} packages`);
+  assert.ok(![...closure].some((name) => name.startsWith('d3')), 'd3 is installed at run time');
   const own = path.join(installed, 'prebuilds', tuple, prebuildName(process.versions.modules));
   assert.ok(fs.existsSync(own), `no prebuild for this Node's ABI ${process.versions.modules}`);
 });
+
+/** The names of the packages a package's `dependencies` pull in, resolved as Node does. */
+function runtimeClosure(dir, seen = new Set()) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  for (const name of Object.keys(pkg.dependencies ?? {})) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    runtimeClosure(packageDirFrom(dir, name), seen);
+  }
+  return seen;
+}
+
+function packageDirFrom(dir, name) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const candidate = path.join(d, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+    assert.notEqual(path.dirname(d), d, `${name} is not installed`);
+  }
+}
 
 /** Runs the app under spanprof's preload; returns the run and its output paths. */
 function runApp(name, preload) {

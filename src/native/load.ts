@@ -20,9 +20,11 @@ const SUPPORTED_PLATFORMS = new Set(['linux', 'darwin']);
  */
 export const SUPPORTED_NODE_MAJORS = { min: 20, max: 26 } as const;
 
+// node-addon-api is only needed to compile, so it is an optional peer
+// dependency: the app installs it when it builds from source.
 const BUILD_FROM_SOURCE =
-  `build it from source with \`npx node-gyp rebuild\` run in ${packageRoot} ` +
-  '(needs python3, make and a C++ compiler)';
+  'build it from source: `npm install --save-dev node-addon-api node-gyp` in your app, ' +
+  `then \`npx node-gyp rebuild\` run in ${packageRoot} (needs python3, make and a C++ compiler)`;
 
 /**
  * Loads the addon once. Never throws: a platform without SIGPROF or a Node

@@ -10,50 +10,31 @@ export interface PageLibrary {
 }
 
 /**
- * The flame-graph library and the d3 build it runs on, in load order. Both
- * are dependencies of this package; their UMD builds define the globals
- * `d3` and `flamegraph` that the page script uses. They are read from
- * node_modules when a report is written, so the report needs no network.
+ * The flame-graph library and the d3 build it runs on, in load order. Their
+ * UMD builds define the globals `d3` and `flamegraph` that the page script
+ * uses. The build copies them into dist/vendor/ with their licences and a
+ * manifest (scripts/vendor-page-libraries.js), so the report needs neither
+ * the network nor the d3 packages at run time.
  */
-const LIBRARIES: readonly { readonly name: string; readonly file: string }[] = [
-  { name: 'd3', file: 'dist/d3.min.js' },
-  { name: 'd3-flame-graph', file: 'dist/d3-flamegraph.umd.min.js' },
-];
+const VENDOR_DIR = path.join(__dirname, '..', '..', 'vendor');
+
+interface VendoredLibrary {
+  readonly name: string;
+  readonly version: string;
+  readonly license: string;
+  readonly file: string;
+}
 
 let cached: readonly PageLibrary[] | undefined;
 
 export function pageLibraries(): readonly PageLibrary[] {
-  cached ??= LIBRARIES.map(({ name, file }) => {
-    const dir = packageDir(name);
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-      version?: string;
-      license?: string;
-    };
-    return {
+  cached ??= (JSON.parse(fs.readFileSync(path.join(VENDOR_DIR, 'libraries.json'), 'utf8')) as VendoredLibrary[]).map(
+    ({ name, version, license, file }) => ({
       name,
-      version: pkg.version ?? '',
-      license: pkg.license ?? '',
-      source: fs.readFileSync(path.join(dir, file), 'utf8'),
-    };
-  });
+      version,
+      license,
+      source: fs.readFileSync(path.join(VENDOR_DIR, file), 'utf8'),
+    }),
+  );
   return cached;
-}
-
-/**
- * The installed directory of a package. Its `exports` may hide both
- * `package.json` and the file we want, so resolve its entry point and walk
- * up to the `package.json` that names it.
- */
-function packageDir(name: string): string {
-  let dir = path.dirname(require.resolve(name));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) {
-      const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string };
-      if (pkg.name === name) return dir;
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cannot find the installed package ${name}`);
-    dir = up;
-  }
 }
