@@ -259,6 +259,18 @@ test('booleans: wall and source maps', () => {
   assertRejects({}, 'options.wall', /use a boolean/, { wall: 'true' });
 });
 
+test('trace_id label: left out of uploads, kept in the directory, unless set', () => {
+  const server = { PYROSCOPE_SERVER_ADDRESS: 'http://127.0.0.1:4040' };
+  assert.equal(resolveConfig({}, {}).traceIdLabel, true, 'directory only');
+  assert.equal(resolveConfig({}, server).traceIdLabel, false, 'uploading');
+  assert.equal(resolveConfig({}, { ...server, SPANPROF_OUTPUT_DIR: tmp }).traceIdLabel, false, 'both: the upload decides');
+  assert.equal(resolveConfig({}, { ...server, SPANPROF_TRACE_ID_LABEL: 'true' }).traceIdLabel, true);
+  assert.equal(resolveConfig({}, { SPANPROF_TRACE_ID_LABEL: '0' }).traceIdLabel, false);
+  assert.equal(resolveConfig({ traceIdLabel: true }, { ...server, SPANPROF_TRACE_ID_LABEL: 'false' }).traceIdLabel, true);
+  assertRejects({ SPANPROF_TRACE_ID_LABEL: 'yes' }, 'SPANPROF_TRACE_ID_LABEL', /true, false, 1 or 0/);
+  assertRejects({}, 'options.traceIdLabel', /use a boolean/, { traceIdLabel: 'false' });
+});
+
 test('sizes: queue and output bounds', () => {
   assert.equal(resolveConfig({}, { SPANPROF_MAX_QUEUE_BYTES: '16MiB' }).directory.maxQueueBytes, 16 * 1024 * 1024);
   assert.equal(resolveConfig({}, { SPANPROF_MAX_QUEUE_BYTES: '65536' }).directory.maxQueueBytes, 65536);
@@ -310,6 +322,7 @@ test('the table lists every option and variable, and every constrained variable 
     SPANPROF_WINDOW_SECONDS: '0',
     SPANPROF_SPAN_ID_SCOPE: 'x',
     SPANPROF_SPAN_NAME_SCOPE: 'x',
+    SPANPROF_TRACE_ID_LABEL: 'x',
     SPANPROF_WALL: 'x',
     SPANPROF_SOURCE_MAPS: 'x',
     SPANPROF_LOG_LEVEL: 'x',

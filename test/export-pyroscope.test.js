@@ -162,6 +162,28 @@ test('outage: 503 three times (3 s) then recovery; every window arrives in order
   assert.ok(lines.some((l) => l.includes(': info:') && l.includes('recovered')), lines.join(''));
 });
 
+test('429: the warning says which labels multiply series, trace_id first when it is sent', async (t) => {
+  for (const traceIdLabel of [true, false]) {
+    let refusals = 1;
+    const server = await serverFor(t, {
+      respond: () =>
+        refusals-- > 0 ? { status: 429, body: { code: 'resource_exhausted', message: 'max series limit reached' } } : undefined,
+    });
+    const { logger, lines } = capturingLogger();
+    const exporter = new PyroscopeExporter({ target: target(server), maxQueueBytes: 16 << 20, backoff: FAST_BACKOFF, logger, traceIdLabel });
+    t.after(() => exporter.shutdown(200));
+    exporter.export((await encodedWindows(1))[0]);
+    assert.equal(await exporter.flush(30_000), true);
+    const warnings = lines.filter((l) => l.includes(': warn:'));
+    assert.equal(warnings.length, 1, lines.join(''));
+    assert.match(warnings[0], /HTTP 429: resource_exhausted: max series limit reached; retrying with backoff\. The server is over a per-tenant limit/);
+    assert.match(warnings[0], /SPANPROF_SPAN_NAME_SCOPE=none/);
+    if (traceIdLabel) assert.match(warnings[0], /Before Pyroscope 2\.1\.0 every trace_id is a series of its own: set SPANPROF_TRACE_ID_LABEL=false/);
+    else assert.doesNotMatch(warnings[0], /trace_id/);
+    assert.equal(exporter.stats().sent, 1, 'retried and sent');
+  }
+});
+
 test('a server that never answers: the event loop stays responsive and shutdown keeps its deadline', async (t) => {
   const server = await serverFor(t, { respond: () => 'hang' });
   const { logger, lines } = capturingLogger(['s3cret-token']);

@@ -347,3 +347,49 @@ test('labels reach Pyroscope on each sample, beside the span labels, and pass it
   assert.equal(counts.tenant.acme, counts.plan.gold, 'both labels on the same samples');
   assert.ok(server.uploads.every((u) => !('tenant' in u.labels)), 'sample labels, not series labels of the upload');
 });
+
+test('uploads carry span_id but leave trace_id out unless traceIdLabel is set', async (t) => {
+  const { startIngestServer } = require('./support/ingest-server');
+  for (const traceIdLabel of [undefined, true]) {
+    const server = await startIngestServer();
+    t.after(() => server.close());
+    resetGlobals();
+    registerContextManager();
+    const { tracer } = newTracing();
+    const handle = spanprof.start({
+      serviceName: 'trace-id-push',
+      serverAddress: server.url,
+      windowMs: 200,
+      logLevel: 'error',
+      ...(traceIdLabel === undefined ? {} : { traceIdLabel }),
+    });
+    let traceId;
+    try {
+      const work = burner('traced_for_pyroscope');
+      for (let i = 0; i < 10; i++) {
+        await tracer.startActiveSpan('request', async (span) => {
+          traceId = span.spanContext().traceId;
+          work(10);
+          await immediate();
+          span.end();
+        });
+      }
+      await handle.flush();
+    } finally {
+      await handle.stop();
+      resetGlobals();
+    }
+    assert.deepEqual(server.invalid, []);
+    const counts = { span_id: 0, trace_id: 0 };
+    for (const upload of server.uploads) {
+      const byName = decodedLabelCounts(upload.profile);
+      for (const name of Object.keys(counts)) {
+        for (const n of Object.values(byName[name] ?? {})) counts[name] += n;
+      }
+    }
+    t.diagnostic(`traceIdLabel ${traceIdLabel}: ${JSON.stringify(counts)}, last trace ${traceId}`);
+    assert.ok(counts.span_id >= 5, 'spans label the samples');
+    if (traceIdLabel) assert.equal(counts.trace_id, counts.span_id, 'every span-labelled sample has its trace');
+    else assert.equal(counts.trace_id, 0, 'trace_id was sent');
+  }
+});

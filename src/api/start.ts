@@ -56,7 +56,7 @@ export function start(options: StartOptions = {}): Spanprof {
   const exporter = createExporter(config, logger);
   if (!exporter) return disabledHandle('no destination configured', config);
 
-  const slots = new SlotTable();
+  const slots = new SlotTable({ traceIds: config.traceIdLabel });
   // Spans started by tracers spanprof does not wrap are labelled with the
   // configured scopes too: this is what makes the zero-code start work.
   spanRegistry.adoptOptions = resolveLabelOptions({

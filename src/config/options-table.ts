@@ -175,6 +175,15 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
       'Which span names label samples. Pyroscope makes span_name a series label: keep span names low in cardinality, or use none.',
   },
   {
+    option: 'traceIdLabel',
+    env: ['SPANPROF_TRACE_ID_LABEL'],
+    default: 'false with a server address, else true',
+    accepted: BOOLEAN_ACCEPTED,
+    description:
+      "Label samples with `trace_id` too. Tempo's link needs only span_id, and Pyroscope before 2.1.0 makes every trace_id a series of its own " +
+      "(past the tenant's series limit, uploads are refused with 429), so uploads leave it out; the local report shows each span's trace.",
+  },
+  {
     option: 'maxLabelSets',
     env: ['SPANPROF_MAX_LABEL_SETS'],
     default: String(DEFAULTS.maxLabelSets),

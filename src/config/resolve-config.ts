@@ -113,6 +113,8 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
     windowMs: Math.round(windowSeconds * 1000),
     spanIdScope: enumSetting(src, 'spanIdScope', 'SPANPROF_SPAN_ID_SCOPE', LABEL_SCOPES, DEFAULTS.spanIdScope),
     spanNameScope: enumSetting(src, 'spanNameScope', 'SPANPROF_SPAN_NAME_SCOPE', LABEL_SCOPES, DEFAULTS.spanNameScope),
+    // Uploads leave trace_id out by default: see the option's description.
+    traceIdLabel: boolSetting(src, 'traceIdLabel', 'SPANPROF_TRACE_ID_LABEL', !server),
     wall: boolSetting(src, 'wall', 'SPANPROF_WALL', false),
     sourceMaps: boolSetting(src, 'sourceMaps', 'SPANPROF_SOURCE_MAPS', true),
     logLevel: enumSetting(src, 'logLevel', 'SPANPROF_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
@@ -134,6 +136,7 @@ function disabledConfig(disabledBy: string): SpanprofConfig {
     windowMs: DEFAULTS.windowSeconds * 1000,
     spanIdScope: DEFAULTS.spanIdScope,
     spanNameScope: DEFAULTS.spanNameScope,
+    traceIdLabel: true,
     wall: false,
     sourceMaps: false,
     logLevel: DEFAULTS.logLevel,

@@ -4,7 +4,7 @@ import type { SpanprofOptions } from './types';
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof SpanprofOptions>([
   'enabled', 'serviceName', 'serverAddress', 'authToken', 'basicAuthUser', 'basicAuthPassword',
   'tenantId', 'headers', 'ca', 'caFile', 'uploadProtocol', 'uploadTimeoutSeconds', 'maxQueueBytes',
-  'tags', 'outputDir', 'outputMaxBytes', 'windowSeconds', 'spanIdScope', 'spanNameScope', 'wall',
+  'tags', 'outputDir', 'outputMaxBytes', 'windowSeconds', 'spanIdScope', 'spanNameScope', 'traceIdLabel', 'wall',
   'sourceMaps', 'logLevel', 'maxLabelSets',
 ]);
 

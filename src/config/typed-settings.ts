@@ -23,7 +23,7 @@ export function stringSetting(
   return raw === undefined ? undefined : { value: raw, from: envName };
 }
 
-export function boolSetting(src: SettingSources, key: 'wall' | 'sourceMaps', envName: string, fallback: boolean): boolean {
+export function boolSetting(src: SettingSources, key: 'wall' | 'sourceMaps' | 'traceIdLabel', envName: string, fallback: boolean): boolean {
   const fromCode = src.option(key, 'boolean');
   if (fromCode !== undefined) return fromCode;
   const raw = src.envValue(envName);

@@ -28,6 +28,7 @@ export interface SpanprofOptions {
   windowSeconds?: number;
   spanIdScope?: LabelScope;
   spanNameScope?: LabelScope;
+  traceIdLabel?: boolean;
   wall?: boolean;
   sourceMaps?: boolean;
   logLevel?: LogLevel;
@@ -58,6 +59,8 @@ export interface SpanprofConfig {
   readonly windowMs: number;
   readonly spanIdScope: LabelScope;
   readonly spanNameScope: LabelScope;
+  /** Whether samples carry `trace_id` besides `span_id`. */
+  readonly traceIdLabel: boolean;
   readonly wall: boolean;
   readonly sourceMaps: boolean;
   readonly logLevel: LogLevel;

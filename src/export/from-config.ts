@@ -41,6 +41,7 @@ export function createExporter(
         target: config.pyroscope.target,
         maxQueueBytes: config.pyroscope.maxQueueBytes,
         logger,
+        traceIdLabel: config.traceIdLabel,
         ...(extras.backoff ? { backoff: extras.backoff } : {}),
       }),
     );

@@ -16,6 +16,8 @@ export interface PyroscopeExporterOptions {
   readonly maxQueueBytes: number;
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
+  /** Whether samples carry trace_id: a 429 then says how to leave it out. */
+  readonly traceIdLabel?: boolean;
 }
 
 interface QueuedWindow {
@@ -190,11 +192,12 @@ export class PyroscopeExporter implements ProfileExporter {
     this.dropsUnreported = false;
   }
 
-  private noteRetry(request: UploadRequest, outcome: { reason: string }): void {
+  private noteRetry(request: UploadRequest, outcome: { reason: string; status?: number }): void {
     this.failingSince++;
+    const hint = outcome.status === 429 ? tooManyHint(this.options.traceIdLabel === true) : '';
     const message =
       `profile upload (${request.what}) to ${this.target.serverAddress} failed: ${outcome.reason}; ` +
-      'retrying with backoff';
+      `retrying with backoff.${hint}`;
     if (this.failingSince === 1) this.logger.warn(message);
     else this.logger.debug(`${message} (retry ${this.failingSince})`);
   }
@@ -219,6 +222,22 @@ export class PyroscopeExporter implements ProfileExporter {
     if (count === 1) this.logger.error(message);
     else this.logger.debug(message);
   }
+}
+
+/**
+ * Pyroscope answers 429 past a per-tenant limit: ingest rate, or series
+ * (5,000 by default). Series grow with label values, so say which of ours
+ * multiply them.
+ */
+function tooManyHint(traceIdLabel: boolean): string {
+  const traceId = traceIdLabel
+    ? ' Before Pyroscope 2.1.0 every trace_id is a series of its own: set SPANPROF_TRACE_ID_LABEL=false.'
+    : '';
+  return (
+    ` The server is over a per-tenant limit (series or ingest rate).${traceId}` +
+    ' span_name and withLabels values are series labels: use SPANPROF_SPAN_NAME_SCOPE=none or a lower' +
+    " SPANPROF_MAX_LABEL_SETS, or raise the tenant's limits."
+  );
 }
 
 function refusalHint(status: number | undefined, target: PyroscopeTarget): string {

@@ -5,6 +5,8 @@ import type { SlotLabelSource, SlotStats } from './slot-label-source';
 export interface SlotTableOptions {
   /** Most slots lent at once. Default (and most) 1 048 576. */
   readonly capacity?: number;
+  /** Whether windows carry each span's trace id besides its span id. Default true. */
+  readonly traceIds?: boolean;
 }
 
 export const MAX_SLOT_CAPACITY = 1 << 20;
@@ -81,8 +83,11 @@ export class SlotTable implements SlotLabelSource {
   private highWater = 0;
   private windows = 0;
 
+  private readonly traceIds: boolean;
+
   constructor(options: SlotTableOptions = {}) {
     this.capacity = validateCapacity(options.capacity ?? DEFAULT_SLOT_CAPACITY);
+    this.traceIds = options.traceIds ?? true;
   }
 
   /** The entry's slot, lending a free one if it holds none; 0 if the table is full. */
@@ -176,7 +181,7 @@ export class SlotTable implements SlotLabelSource {
     const out = new Map<number, SpanLabels>();
     for (const slot of slots) {
       const owner = slot > 0 ? this.owners[slot] : undefined;
-      if (owner !== undefined && !out.has(slot)) out.set(slot, owner.labels());
+      if (owner !== undefined && !out.has(slot)) out.set(slot, this.traceIds ? owner.labels() : withoutTraceId(owner.labels()));
     }
     return out;
   }
@@ -243,4 +248,10 @@ function validateCapacity(value: unknown): number {
     );
   }
   return value;
+}
+
+function withoutTraceId(labels: SpanLabels): SpanLabels {
+  if (labels.traceId === undefined) return labels;
+  const { traceId: _dropped, ...rest } = labels;
+  return rest;
 }
