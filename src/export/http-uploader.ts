@@ -1,5 +1,5 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { PyroscopeTarget } from './pyroscope-target';
 import type { UploadRequest } from './pyroscope-requests';
 import { parseRetryAfter } from './backoff';
@@ -34,17 +34,38 @@ const TLS_TRUST_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** A proxy variable as curl reads it: the lower-case name first; blank is unset. */
+function proxyVariable(name: string): string | undefined {
+  for (const value of [process.env[name.toLowerCase()], process.env[name]]) {
+    if (value !== undefined && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
 export function createHttpUploader(target: PyroscopeTarget): HttpUploader {
-  const agent = new Agent({
-    connect: {
-      timeout: target.timeoutMs,
-      // A custom CA is added to the system's list, not put in its place.
-      ...(target.ca ? { ca: [...rootCertificates, target.ca.toString()] } : {}),
-    },
-    headersTimeout: target.timeoutMs,
-    bodyTimeout: target.timeoutMs,
-    keepAliveTimeout: 30_000,
-  });
+  const tls = {
+    timeout: target.timeoutMs,
+    // A custom CA is added to the system's list, not put in its place.
+    ...(target.ca ? { ca: [...rootCertificates, target.ca.toString()] } : {}),
+  };
+  const options = { headersTimeout: target.timeoutMs, bodyTimeout: target.timeoutMs, keepAliveTimeout: 30_000 };
+  // With a proxy variable set, uploads go through it as curl's would,
+  // NO_PROXY included. The variables are read once, here: undici would
+  // otherwise read NO_PROXY again at each request. Through a tunnel, the
+  // server's TLS settings are `requestTls`; `connect` is the direct ones.
+  const httpProxy = proxyVariable('HTTP_PROXY');
+  const httpsProxy = proxyVariable('HTTPS_PROXY');
+  const agent: Dispatcher =
+    httpProxy !== undefined || httpsProxy !== undefined
+      ? new EnvHttpProxyAgent({
+          ...options,
+          connect: tls,
+          requestTls: tls,
+          ...(httpProxy !== undefined ? { httpProxy } : {}),
+          ...(httpsProxy !== undefined ? { httpsProxy } : {}),
+          noProxy: proxyVariable('NO_PROXY') ?? '',
+        })
+      : new Agent({ ...options, connect: tls });
   const base = target.serverAddress;
 
   async function send(upload: UploadRequest, cancel: AbortSignal): Promise<UploadOutcome> {
