@@ -298,10 +298,32 @@ test('log level', () => {
     assert.equal(resolveConfig({}, { SPANPROF_LOG_LEVEL: level }).logLevel, level);
   }
   assertRejects({ SPANPROF_LOG_LEVEL: 'verbose' }, 'SPANPROF_LOG_LEVEL', /one of debug, info, warn, error, silent/);
+  // OpenTelemetry's own variable, when spanprof's is not set.
+  for (const [otel, level] of [['NONE', 'silent'], ['ERROR', 'error'], ['WARN', 'warn'], ['INFO', 'info'], ['DEBUG', 'debug'], ['VERBOSE', 'debug'], ['all', 'debug']]) {
+    assert.equal(resolveConfig({}, { OTEL_LOG_LEVEL: otel }).logLevel, level, otel);
+  }
+  assert.equal(resolveConfig({}, { OTEL_LOG_LEVEL: 'DEBUG', SPANPROF_LOG_LEVEL: 'error' }).logLevel, 'error');
+  assert.equal(resolveConfig({ logLevel: 'info' }, { OTEL_LOG_LEVEL: 'NONE' }).logLevel, 'info');
+  assertRejects({ OTEL_LOG_LEVEL: 'loud' }, 'OTEL_LOG_LEVEL', /one of none, error, warn, info, debug, verbose, all/);
 });
 
 test('unknown and mistyped options are named', () => {
-  assertRejects({}, 'options.windowSecs', /not an option; known options: .*windowSeconds/, { windowSecs: 5 });
+  assertRejects({}, 'options.windowSecs', /^options\.windowSecs: is not an option\. Known options: .*windowSeconds/, { windowSecs: 5 });
+  // A slip of the keyboard or of the case: the nearest option.
+  assertRejects({}, 'options.servicName', /is not an option\. Did you mean serviceName\? Known options: /, { servicName: 'a' });
+  assertRejects({}, 'options.spanIDScope', /is not an option\. Did you mean spanIdScope\?/, { spanIDScope: 'root' });
+  assertRejects({}, 'options.wal', /is not an option\. Did you mean wall\?/, { wal: true });
+  assertRejects({}, 'options.xyz', /^options\.xyz: is not an option\. Known/, { xyz: 1 });
+  // A config moved over from @pyroscope/nodejs: the spanprof name for each.
+  for (const [key, use] of [
+    ['appName', /@pyroscope\/nodejs's appName is serviceName\./],
+    ['tenantID', /@pyroscope\/nodejs's tenantID is tenantId\./],
+    ['flushIntervalMs', /is windowSeconds \(in seconds: flushIntervalMs \/ 1000\)/],
+    ['sourceMapper', /is sourceMaps: true/],
+    ['heap', /there is no heap profile/],
+  ]) {
+    assertRejects({}, `options.${key}`, use, { [key]: 1 });
+  }
   assert.throws(() => resolveConfig(null, {}), /options: must be an object/);
 });
 
@@ -326,6 +348,7 @@ test('the table lists every option and variable, and every constrained variable 
     SPANPROF_WALL: 'x',
     SPANPROF_SOURCE_MAPS: 'x',
     SPANPROF_LOG_LEVEL: 'x',
+    OTEL_LOG_LEVEL: 'x',
     SPANPROF_MAX_LABEL_SETS: '0',
     PYROSCOPE_APPLICATION_NAME: ' ',
     PYROSCOPE_TENANT_ID: 'a\rb',
@@ -358,7 +381,7 @@ function resolveKnownOptions() {
   try {
     resolveConfig({ notAnOption: 1 }, {});
   } catch (err) {
-    return err.message.replace(/^.*known options: /, '').split(', ');
+    return err.message.replace(/^.*Known options: /, '').split(', ');
   }
   throw new Error('an unknown option was accepted');
 }

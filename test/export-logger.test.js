@@ -40,3 +40,33 @@ test('redaction hides secrets, their base64, Authorization values and URL creden
   logger.warn('tok-123456');
   assert.deepEqual(lines, [`spanprof: warn: ${REDACTED}\n`]);
 });
+
+test("with a diag logger set through the OTel API, lines go there at the app's level, secrets hidden", () => {
+  const { diag, DiagLogLevel } = require('@opentelemetry/api');
+  const seen = [];
+  const sink = Object.fromEntries(['error', 'warn', 'info', 'debug', 'verbose'].map((m) => [m, (msg) => seen.push(`${m} ${msg}`)]));
+  const written = [];
+  const logger = createStderrLogger({
+    level: 'debug',
+    redact: createRedactor(['hunter2']),
+    diag: true,
+    write: (l) => written.push(l),
+  });
+  try {
+    diag.setLogger(sink, { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true });
+    logger.debug('below the app level');
+    logger.info('token hunter2');
+    logger.warn('w');
+    logger.error('e');
+    assert.deepEqual(seen, ['info spanprof: token [redacted]', 'warn spanprof: w', 'error spanprof: e']);
+    assert.deepEqual(written, [], 'stderr used beside diag');
+
+    // A diag logger that throws is the app's problem, never spanprof's caller's.
+    diag.setLogger({ ...sink, warn: () => { throw new Error('broken sink'); } }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+    assert.doesNotThrow(() => logger.warn('still fine'));
+  } finally {
+    diag.disable();
+  }
+  logger.warn('after disable');
+  assert.deepEqual(written, ['spanprof: warn: after disable\n'], 'back to stderr once no diag logger is set');
+});

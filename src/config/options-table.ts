@@ -210,10 +210,11 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
   },
   {
     option: 'logLevel',
-    env: ['SPANPROF_LOG_LEVEL'],
+    env: ['SPANPROF_LOG_LEVEL', 'OTEL_LOG_LEVEL'],
     default: DEFAULTS.logLevel,
-    accepted: 'debug, info, warn, error or silent',
-    description: 'The lowest level of spanprof: lines written to stderr.',
+    accepted: 'debug, info, warn, error or silent; OTEL_LOG_LEVEL takes NONE, ERROR, WARN, INFO, DEBUG, VERBOSE or ALL',
+    description:
+      "The lowest level of spanprof's log lines. They go to stderr, or to OpenTelemetry's diag logger when the app has set one (diag.setLogger).",
   },
 ];
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { LOG_LEVELS } from '../export/logger';
+import { LOG_LEVELS, type LogLevel } from '../export/logger';
 import { ConfigError } from './config-error';
 import {
   authSetting,
@@ -9,7 +9,7 @@ import {
   tenantSetting,
 } from './connection-settings';
 import { DEFAULTS, LIMITS } from './options-table';
-import { parseBoolean } from './parse-values';
+import { parseBoolean, parseEnum } from './parse-values';
 import { serviceName } from './service-name';
 import { SettingSources } from './setting-sources';
 import { tagsSetting } from './tags';
@@ -117,7 +117,7 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
     traceIdLabel: boolSetting(src, 'traceIdLabel', 'SPANPROF_TRACE_ID_LABEL', !server),
     wall: boolSetting(src, 'wall', 'SPANPROF_WALL', false),
     sourceMaps: boolSetting(src, 'sourceMaps', 'SPANPROF_SOURCE_MAPS', true),
-    logLevel: enumSetting(src, 'logLevel', 'SPANPROF_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    logLevel: logLevelSetting(src),
     maxLabelSets,
     tags,
     ...(pyroscope ? { pyroscope } : {}),
@@ -161,4 +161,25 @@ function whatDisables(src: SettingSources): string | undefined {
     }
   }
   return undefined;
+}
+
+/** OTEL_LOG_LEVEL's values (the OpenTelemetry SDK environment spec) as spanprof's levels. */
+const OTEL_LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
+  none: 'silent',
+  error: 'error',
+  warn: 'warn',
+  info: 'info',
+  debug: 'debug',
+  verbose: 'debug',
+  all: 'debug',
+};
+
+/** SPANPROF_LOG_LEVEL, else the level the app gives all of OpenTelemetry. */
+function logLevelSetting(src: SettingSources): LogLevel {
+  if (src.option('logLevel', 'string') !== undefined || src.envValue('SPANPROF_LOG_LEVEL') !== undefined) {
+    return enumSetting(src, 'logLevel', 'SPANPROF_LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel);
+  }
+  const otel = src.envValue('OTEL_LOG_LEVEL');
+  if (otel === undefined) return DEFAULTS.logLevel;
+  return OTEL_LOG_LEVELS[parseEnum('OTEL_LOG_LEVEL', otel, Object.keys(OTEL_LOG_LEVELS))];
 }

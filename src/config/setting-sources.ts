@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error';
+import { optionSuggestion } from './option-suggestions';
 import type { SpanprofOptions } from './types';
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof SpanprofOptions>([
@@ -22,7 +23,10 @@ export class SettingSources {
     }
     for (const key of Object.keys(options)) {
       if (!KNOWN_OPTIONS.has(key)) {
-        throw new ConfigError(`options.${key}`, `is not an option; known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+        throw new ConfigError(
+          `options.${key}`,
+          `is not an option.${optionSuggestion(key, KNOWN_OPTIONS)} Known options: ${[...KNOWN_OPTIONS].join(', ')}`,
+        );
       }
     }
   }

@@ -1,3 +1,4 @@
+import { registeredDiag } from './otel-diag';
 import type { Redactor } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -21,21 +22,28 @@ export interface StderrLoggerOptions {
   readonly redact?: Redactor;
   /** Where lines go; default process.stderr. */
   readonly write?: (line: string) => void;
+  /** Send lines to the app's OpenTelemetry diag logger when it has one. Default: when no `write` is given. */
+  readonly diag?: boolean;
 }
 
 /**
  * The default logger: one line per message, `spanprof: <level>: <text>`, on
- * stderr. A failing stderr never throws into the caller.
+ * stderr; or `spanprof: <text>` to the app's diag logger, which is where
+ * an app that set one wants OpenTelemetry's components to speak. A failing
+ * stderr or diag logger never throws into the caller.
  */
 export function createStderrLogger(options: StderrLoggerOptions = {}): Logger {
   const threshold = RANK[options.level ?? 'warn'];
   const redact = options.redact ?? ((s: string) => s);
   const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const useDiag = options.diag ?? options.write === undefined;
   const log = (level: Exclude<LogLevel, 'silent'>) => (message: string) => {
     if (RANK[level] < threshold) return;
     try {
       const oneLine = redact(message).replace(/\s*[\r\n]+\s*/g, ' ');
-      write(`spanprof: ${level}: ${oneLine}\n`);
+      const diag = useDiag ? registeredDiag() : undefined;
+      if (diag) diag[level](`spanprof: ${oneLine}`);
+      else write(`spanprof: ${level}: ${oneLine}\n`);
     } catch {
       // Logging must not be why the app fails.
     }
