@@ -61,3 +61,21 @@ test('--version prints the package version and exits 0', () => {
     assert.equal(r.stdout, `${version}\n`);
   }
 });
+
+test('every error names the command first, in one form', () => {
+  // A setting the demo's profiler cannot use: a data error, exit 1.
+  const config = spawnSync(process.execPath, [cli, 'demo', '--seconds', '1', '--out', path.join(os.tmpdir(), `spanprof-demo-cfg-${process.pid}`)], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, SPANPROF_LOG_LEVEL: 'loud' },
+  });
+  assert.equal(config.status, 1);
+  assert.equal(config.stderr, 'spanprof demo: SPANPROF_LOG_LEVEL: "loud" is not accepted; use one of debug, info, warn, error, silent\n');
+  const label = run('top', os.tmpdir(), '--label', 'tenant');
+  assert.equal(label.status, 2);
+  assert.match(label.stderr, /^spanprof top: --label takes KEY=VALUE, such as --label tenant=acme; got 'tenant'\n/);
+  for (const r of [config, label, run('profile'), run('demo', '--seconds', 'ten'), run('top')]) {
+    const first = r.stderr.split('\n')[0];
+    assert.match(first, /^spanprof( (demo|report|top))?: /, first);
+  }
+});

@@ -72,8 +72,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n\n${command.help}`);
       return EXIT_USAGE;
     }
-    if (err instanceof CommandError || err instanceof ConfigError) {
+    if (err instanceof CommandError) {
       process.stderr.write(`${err.message}\n`);
+      return EXIT_FAILURE;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`spanprof ${name}: ${err.message}\n`);
       return EXIT_FAILURE;
     }
     if (isReportError(err)) {

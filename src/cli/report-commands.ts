@@ -33,7 +33,7 @@ function labelFlag(command: string, raw: string | undefined): LabelFilter | unde
   const key = eq > 0 ? raw.slice(0, eq).trim() : '';
   const value = eq > 0 ? raw.slice(eq + 1) : '';
   if (key === '' || value === '') {
-    throw new UsageError(`spanprof ${command}: --label takes KEY=VALUE, such as --label tenant=acme; got ${JSON.stringify(raw)}`);
+    throw new UsageError(`spanprof ${command}: --label takes KEY=VALUE, such as --label tenant=acme; got '${raw}'`);
   }
   return { key, value };
 }
