@@ -164,7 +164,7 @@ void Sampler::Restart() {
 void Sampler::Stop() {
   if (!running_) return;
   running_ = false;
-  // Put V8's handler back before its sampler stops (DESIGN: signal rules).
+  // Put V8's handler back before its sampler stops (ARCHITECTURE.md: signal-handler rules).
   tick_state_.active.store(false, std::memory_order_relaxed);
   SetThreadTickState(nullptr);
   if (chained_) ReleaseSignalChain();
