@@ -21,6 +21,8 @@ test.after(() => {
 
 const freshDir = () => path.join(root, `out-${++dirCount}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Windows not yet given to the exporter at exit, already encoded. */
+const exitWindows = (list) => ({ count: list.length, encoded: () => list });
 
 function exporterIn(directory, { maxBytes = 64 << 20, logger } = {}) {
   return new DirectoryExporter({
@@ -68,7 +70,7 @@ for (const stage of ['creating the directory', 'after its first profile file']) 
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    const result = exporter.writeAtExit([windows[2]], 1000);
+    const result = exporter.finishAtExit(exitWindows([windows[2]]), 1000);
     assert.equal(result.failed, 0, result.error);
     assert.equal(result.outOfTime, 0);
     // The interrupted asynchronous write may still land, on the same names: wait
@@ -88,8 +90,8 @@ test('windows already written are not written again at exit', async () => {
   for (const w of windows) exporter.export(w);
   assert.equal(await exporter.flush(10_000), true);
   const before = new Map(fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).mtimeNs]));
-  const result = exporter.writeAtExit([], 1000);
-  assert.deepEqual(result, { written: 0, failed: 0, outOfTime: 0 });
+  const result = exporter.finishAtExit(exitWindows([]), 1000);
+  assert.deepEqual(result, { written: 0, failed: 0, outOfTime: 0, directory: path.resolve(dir), undelivered: 0 });
   const after = new Map(fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).mtimeNs]));
   assert.deepEqual(after, before);
   exporter.export(windows[0]);
@@ -104,7 +106,7 @@ test("temporary files of this process's cut-short writes are removed at exit, ot
   fs.writeFileSync(path.join(dir, ours), 'partial');
   fs.writeFileSync(path.join(dir, theirs), 'partial');
   const exporter = exporterIn(dir);
-  assert.equal(exporter.writeAtExit(await encodedWindows(1), 1000).written, 1);
+  assert.equal(exporter.finishAtExit(exitWindows(await encodedWindows(1)), 1000).written, 1);
   const hidden = fs.readdirSync(dir).filter((n) => n.startsWith('.'));
   assert.deepEqual(hidden, [theirs]);
 });
@@ -114,7 +116,7 @@ test('the size bound holds for windows written at exit', async () => {
   const windows = await encodedWindows(4);
   const oneWindow = windows[0].profiles[0].gzip.byteLength + 400;
   const exporter = exporterIn(dir, { maxBytes: Math.floor(oneWindow * 2.5) });
-  const result = exporter.writeAtExit(windows, 1000);
+  const result = exporter.finishAtExit(exitWindows(windows), 1000);
   assert.equal(result.written, 4);
   const kept = await checkedDirectory(dir);
   assert.deepEqual(kept, windows.slice(2).map((w) => w.startEpochNs.toString()), 'the newest two are kept');
@@ -126,7 +128,7 @@ test('an unwritable directory at exit: counted with its error, nothing thrown or
   fs.writeFileSync(file, 'not a directory');
   const { logger, lines } = capturingLogger();
   const exporter = exporterIn(path.join(file, 'profiles'), { logger });
-  const result = exporter.writeAtExit(await encodedWindows(2), 1000);
+  const result = exporter.finishAtExit(exitWindows(await encodedWindows(2)), 1000);
   assert.equal(result.written, 0);
   assert.equal(result.failed, 2);
   assert.match(result.error, /ENOTDIR/);
@@ -137,9 +139,28 @@ test('an unwritable directory at exit: counted with its error, nothing thrown or
 test('a spent time budget leaves windows unwritten and counted', async () => {
   const dir = freshDir();
   const exporter = exporterIn(dir);
-  const result = exporter.writeAtExit(await encodedWindows(3), -1);
-  assert.deepEqual(result, { written: 0, failed: 0, outOfTime: 3 });
+  const result = exporter.finishAtExit(exitWindows(await encodedWindows(3)), -1);
+  assert.deepEqual(result, { written: 0, failed: 0, outOfTime: 3, directory: path.resolve(dir), undelivered: 0 });
   assert.equal(exporter.stats().dropped, 3);
+});
+
+test('a fan-out asks each output: directories write, an output that cannot is counted undelivered', async () => {
+  const { FanOutExporter } = require('../dist/export/index.js');
+  const [a, b] = [freshDir(), freshDir()];
+  // An output with no finishAtExit, as an upload is: its pending windows and the new ones are undelivered.
+  const upload = { export() {}, flush: async () => true, shutdown: async () => {}, stats: () => ({ sent: 0, failed: 0, dropped: 0, retried: 0, pending: 2, pendingBytes: 100 }) };
+  let encodes = 0;
+  const list = await encodedWindows(2);
+  const windows = { count: 2, encoded: () => (encodes++, list) };
+  const fanOut = new FanOutExporter([exporterIn(a), upload, exporterIn(b)]);
+  const result = fanOut.finishAtExit(windows, 1000);
+  assert.deepEqual(result, { written: 4, failed: 0, outOfTime: 0, undelivered: 4, directory: path.resolve(a) });
+  assert.equal(encodes, 2, 'each directory asked for the windows');
+  for (const dir of [a, b]) assert.equal(fs.readdirSync(dir).filter((n) => n.endsWith('.cpu.pb.gz')).length, 2, dir);
+
+  // Only outputs that cannot write: the windows are never asked for.
+  const asked = { count: 3, encoded: () => assert.fail('encoded with no output to write them') };
+  assert.deepEqual(new FanOutExporter([upload]).finishAtExit(asked, 1000), { written: 0, failed: 0, outOfTime: 0, undelivered: 5 });
 });
 
 for (const [name, makeEncoder] of [

@@ -15,6 +15,7 @@ import {
   type OutputIndex,
   type WindowRecord,
 } from './directory-index';
+import type { ExitDelivery, ExitWindows } from './exit-delivery';
 import type { ExporterStats, ProfileExporter } from './exporter';
 import { IdleWaiters } from './idle-waiters';
 import type { Logger } from './logger';
@@ -39,16 +40,6 @@ interface QueuedWindow {
   readonly bytes: number;
   /** File names' stem, fixed when writing starts, so a write finished at exit reuses it. */
   stem?: string;
-}
-
-/** What writing at exit did. */
-export interface ExitWriteResult {
-  readonly written: number;
-  /** Windows that could not be written, and why (the first error). */
-  readonly failed: number;
-  readonly error?: string;
-  /** Windows left unwritten because the time allowed at exit ran out. */
-  readonly outOfTime: number;
 }
 
 /**
@@ -82,7 +73,7 @@ export class DirectoryExporter implements ProfileExporter {
   private writing: Promise<void> | undefined;
   private closing = false;
   private closed = false;
-  /** writeAtExit ran: the windows are written or counted. */
+  /** finishAtExit ran: the windows are written or counted. */
   private exited = false;
   private shutdownDone: Promise<void> | undefined;
   private sequence = 0;
@@ -189,7 +180,7 @@ export class DirectoryExporter implements ProfileExporter {
       this.queue.setBusy(entry);
       entry.stem ??= this.nextStem(entry.window);
       const ok = await this.writeWindow(entry.window, entry.stem);
-      // Taken and counted by writeAtExit meanwhile.
+      // Taken and counted by finishAtExit meanwhile.
       if (!this.queue.remove(entry)) return;
       if (!ok) {
         this.failed++;
@@ -237,7 +228,7 @@ export class DirectoryExporter implements ProfileExporter {
       this.lastError = undefined;
       return true;
     } catch (err) {
-      // After writeAtExit, these names hold the window it wrote: leave them.
+      // After finishAtExit, these names hold the window it wrote: leave them.
       if (this.exited) return false;
       await Promise.all(Object.values(files).map((f) => unlink(path.join(this.dir, f)).catch(() => undefined)));
       this.noteWriteError(err);
@@ -246,14 +237,14 @@ export class DirectoryExporter implements ProfileExporter {
   }
 
   /**
-   * Writes every window still queued, and `more`, with synchronous calls:
+   * Writes every window still queued, and `windows`, with synchronous calls:
    * for the moment the process exits, when no callback runs again. A window
    * whose write was under way keeps its file names, so its files are
    * replaced by the same bytes, never doubled, and one whose record is
    * already in place is not written again. Logs nothing (the caller reports
    * in one line), takes no window afterwards, and never throws.
    */
-  writeAtExit(more: readonly EncodedWindow[], budgetMs: number): ExitWriteResult {
+  finishAtExit(windows: ExitWindows, budgetMs: number): ExitDelivery {
     const started = Date.now();
     let written = 0;
     let failed = 0;
@@ -265,7 +256,7 @@ export class DirectoryExporter implements ProfileExporter {
       this.exited = true;
       const entries: QueuedWindow[] = [
         ...this.queue.drain(),
-        ...more.map((window) => ({ window, bytes: encodedBytes(window) })),
+        ...(windows.count > 0 ? windows.encoded() : []).map((window) => ({ window, bytes: encodedBytes(window) })),
       ];
       for (const entry of entries) {
         if (Date.now() - started > budgetMs) {
@@ -289,7 +280,7 @@ export class DirectoryExporter implements ProfileExporter {
     } catch (err) {
       error ??= String(err);
     }
-    return { written, failed, outOfTime, ...(error !== undefined ? { error } : {}) };
+    return { written, failed, outOfTime, directory: this.dir, undelivered: 0, ...(error !== undefined ? { error } : {}) };
   }
 
   private writeWindowSync(entry: QueuedWindow): void {

@@ -1,4 +1,5 @@
 import type { EncodedWindow } from '../pprof/encoded-window';
+import type { ExitDelivery, ExitWindows } from './exit-delivery';
 
 /** Counts, in windows, since the exporter was created. */
 export interface ExporterStats {
@@ -34,4 +35,11 @@ export interface ProfileExporter {
    */
   shutdown(deadlineMs: number): Promise<void>;
   stats(): ExporterStats;
+  /**
+   * Called once as the process exits, when no callback runs again. An output
+   * that can deliver with synchronous calls (a directory) delivers what it
+   * holds and `windows` within `budgetMs`, and takes nothing afterwards.
+   * Outputs that cannot leave it out. Never throws.
+   */
+  finishAtExit?(windows: ExitWindows, budgetMs: number): ExitDelivery;
 }

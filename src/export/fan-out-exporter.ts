@@ -1,4 +1,5 @@
 import type { EncodedWindow } from '../pprof/encoded-window';
+import { finishExporterAtExit, type ExitDelivery, type ExitWindows } from './exit-delivery';
 import type { ExporterStats, ProfileExporter } from './exporter';
 
 /**
@@ -19,6 +20,34 @@ export class FanOutExporter implements ProfileExporter {
 
   async shutdown(deadlineMs: number): Promise<void> {
     await Promise.all(this.outputs.map((o) => o.shutdown(deadlineMs)));
+  }
+
+  /** Each output finishes as it can; the deliveries add up. */
+  finishAtExit(windows: ExitWindows, budgetMs: number): ExitDelivery {
+    const started = Date.now();
+    let written = 0;
+    let failed = 0;
+    let outOfTime = 0;
+    let undelivered = 0;
+    let error: string | undefined;
+    let directory: string | undefined;
+    for (const o of this.outputs) {
+      const d = finishExporterAtExit(o, windows, Math.max(0, budgetMs - (Date.now() - started)));
+      written += d.written;
+      failed += d.failed;
+      outOfTime += d.outOfTime;
+      undelivered += d.undelivered;
+      error ??= d.error;
+      directory ??= d.directory;
+    }
+    return {
+      written,
+      failed,
+      outOfTime,
+      undelivered,
+      ...(error !== undefined ? { error } : {}),
+      ...(directory !== undefined ? { directory } : {}),
+    };
   }
 
   stats(): ExporterStats {

@@ -3,7 +3,7 @@ import { encodeWindowSync } from '../pprof/encode-window';
 import type { WindowEncoder } from '../pprof/window-encoder';
 import type { EncodedWindow } from '../pprof/encoded-window';
 import type { MainThreadCost } from '../pprof/main-thread-cost';
-import { exitOutputsOf } from '../export/exit-outputs';
+import { finishExporterAtExit, type ExitWindows } from '../export/exit-delivery';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../export/logger';
 import type { ProfileWindow } from '../profile/window';
@@ -99,53 +99,53 @@ export class ExportingSink implements WindowSink {
   }
 
   /**
-   * Encodes the windows the exporter does not have yet on this thread (a
-   * window the worker is encoding is encoded again here: the worker's answer
-   * would never be read) and has the output directory write them and its
-   * queue synchronously. Windows for a server are counted, not sent.
+   * Has the exporter finish with the windows it does not have yet: outputs
+   * that can write during exit ask for them encoded, and they are encoded
+   * then, on this thread (a window the worker is encoding is encoded again
+   * here: the worker's answer would never be read). Windows for a server are
+   * counted, not sent.
    */
   finishAtExit(budgetMs: number): ExitReport {
     const started = Date.now();
     this.exited = true;
-    const windows = this.waiting.map((w) => w.window);
+    const pending = this.waiting.map((w) => w.window);
     this.waiting = [];
-    const outputs = exitOutputsOf(this.options.exporter);
-    let notUploaded = 0;
-    if (outputs.others.length > 0) {
-      notUploaded = windows.length;
-      for (const o of outputs.others) notUploaded += safePending(o);
-    }
-    const directory = outputs.directory;
-    if (!directory) return { written: 0, notWritten: 0, outOfTime: 0, notUploaded };
-
-    const encoded: EncodedWindow[] = [];
+    let encoded: EncodedWindow[] | undefined;
     let encodeFailed = 0;
     let unencoded = 0;
     let encodeError: string | undefined;
-    for (const window of windows) {
-      if (Date.now() - started > budgetMs) {
-        unencoded++;
-        continue;
-      }
-      try {
-        const e = this.encodeSync(window);
-        this.encoded++;
-        this.notifyEncoded(e);
-        encoded.push(e);
-      } catch (err) {
-        this.encodeFailures++;
-        encodeFailed++;
-        encodeError ??= `could not encode a profile window: ${String(err)}`;
-      }
-    }
-    const r = directory.writeAtExit(encoded, Math.max(0, budgetMs - (Date.now() - started)));
-    const error = r.error ?? encodeError;
+    const windows: ExitWindows = {
+      count: pending.length,
+      encoded: () => {
+        if (encoded !== undefined) return encoded;
+        encoded = [];
+        for (const window of pending) {
+          if (Date.now() - started > budgetMs) {
+            unencoded++;
+            continue;
+          }
+          try {
+            const e = this.encodeSync(window);
+            this.encoded++;
+            this.notifyEncoded(e);
+            encoded.push(e);
+          } catch (err) {
+            this.encodeFailures++;
+            encodeFailed++;
+            encodeError ??= `could not encode a profile window: ${String(err)}`;
+          }
+        }
+        return encoded;
+      },
+    };
+    const d = finishExporterAtExit(this.options.exporter, windows, budgetMs);
+    const error = d.error ?? encodeError;
     return {
-      written: r.written,
-      notWritten: r.failed + r.outOfTime + unencoded + encodeFailed,
-      outOfTime: r.outOfTime + unencoded,
-      directory: directory.directory,
-      notUploaded,
+      written: d.written,
+      notWritten: d.failed + d.outOfTime + unencoded + encodeFailed,
+      outOfTime: d.outOfTime + unencoded,
+      notUploaded: d.undelivered,
+      ...(d.directory !== undefined ? { directory: d.directory } : {}),
       ...(error !== undefined ? { error } : {}),
     };
   }
@@ -173,14 +173,6 @@ export class ExportingSink implements WindowSink {
     } catch (err) {
       this.options.logger.debug(`a window callback failed: ${String(err)}`);
     }
-  }
-}
-
-function safePending(exporter: ProfileExporter): number {
-  try {
-    return exporter.stats().pending;
-  } catch {
-    return 0;
   }
 }
 
