@@ -12,7 +12,7 @@ const { createFrameMapper } = require('../dist/sourcemap');
 const { SpanProfiler } = require('../dist/profiler/span-profiler');
 const { ExportingSink } = require('../dist/profiler/exporting-sink');
 const { PauseRecorder } = require('../dist/profiler/pause-recorder');
-const { NO_LABELS } = require('../dist/profiler/ports');
+const { UNLABELLED_SOURCE } = require('../dist/profiler/ports');
 const { binding, spinCpu } = require('./support/native');
 const { sampleWindow, stopSampler, busyFor } = require('./support/profile-windows.js');
 const { copyApp, compileTsc, lineOf } = require('./fixtures/sourcemap-harness/build-app');
@@ -106,7 +106,7 @@ test("a window's pause includes what the encoder later spends on the profiled th
   };
   const logger = { debug() {}, info() {}, warn() {}, error() {} };
   const sink = new ExportingSink({ exporter, logger, wall: false, encoder });
-  const profiler = new SpanProfiler(binding(), { windowMs: 60_000, labels: NO_LABELS, sink });
+  const profiler = new SpanProfiler(binding(), { windowMs: 60_000, labels: UNLABELLED_SOURCE, sink });
   profiler.start();
   try {
     spinCpu(50);

@@ -63,7 +63,7 @@ test('windows close on the timer, with labels captured and counters kept', async
       if (slot === 7) assert.equal(w.labels.get(7).spanId, 'aaaaaaaaaaaaaaaa');
       if (slot === 7) labelled++;
     }
-    unlabelled += w.counters.unlabelledSlots;
+    unlabelled += w.counters.unlabelledSamples;
   }
   t.diagnostic(`${sink.windows.length} windows, ${labelled} samples in slot 7, ${unlabelled} in an unknown slot`);
   // 400 ms of thread CPU time in each slot: about 40 samples each, loaded or not.

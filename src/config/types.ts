@@ -1,9 +1,9 @@
 import type { LogLevel } from '../export/logger';
 import type { PyroscopeTarget, UploadProtocol } from '../export/pyroscope-target';
 
-/** Which spans put their id or name on samples. */
-export type LabelScope = 'root' | 'all' | 'none';
-export const LABEL_SCOPES: readonly LabelScope[] = ['root', 'all', 'none'];
+import type { LabelScope } from '../otel/label-options';
+
+export { LABEL_SCOPES, type LabelScope } from '../otel/label-options';
 export const UPLOAD_PROTOCOLS: readonly UploadProtocol[] = ['push', 'ingest'];
 
 /** What code may pass; each field overrides its environment variable. */

@@ -13,7 +13,7 @@ import { mergeLabels, type LabelSet, type Labels } from './label-set';
  */
 const LABELS_KEY = createContextKey('spanprof custom labels');
 
-const NO_LABELS: Labels = Object.freeze({});
+const EMPTY_LABELS: Labels = Object.freeze({});
 
 /** The label set in force in `ctx`, if any. */
 export function labelSetOf(ctx: Context): LabelSet | undefined {
@@ -100,7 +100,7 @@ export function withLabels<A extends unknown[], R>(labels: Labels, fn: (...args:
 export function currentLabels(): Labels {
   const manager = registeredContextManager() ?? ownManager;
   const set = manager === undefined ? undefined : labelSetOf(manager.active());
-  return set === undefined ? NO_LABELS : set.toObject();
+  return set === undefined ? EMPTY_LABELS : set.toObject();
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -28,7 +28,7 @@ export const DEFAULT_LABEL_OPTIONS: ResolvedLabelOptions = Object.freeze({
   spanNameScope: 'root',
 });
 
-const SCOPES: readonly LabelScope[] = ['root', 'all', 'none'];
+export const LABEL_SCOPES: readonly LabelScope[] = ['root', 'all', 'none'];
 const KNOWN = ['spanIdScope', 'spanNameScope'];
 
 /** Checks user options; a wrong value throws, naming the option and what it accepts. */
@@ -52,9 +52,9 @@ export function resolveLabelOptions(options: unknown, extraKeys: readonly string
 function scope(record: Record<string, unknown>, key: keyof ResolvedLabelOptions): LabelScope {
   const value = record[key];
   if (value === undefined) return DEFAULT_LABEL_OPTIONS[key];
-  if (typeof value === 'string' && (SCOPES as readonly string[]).includes(value)) return value as LabelScope;
+  if (typeof value === 'string' && (LABEL_SCOPES as readonly string[]).includes(value)) return value as LabelScope;
   throw new RangeError(
-    `${key} must be one of ${SCOPES.map((s) => `'${s}'`).join(', ')} ` +
+    `${key} must be one of ${LABEL_SCOPES.map((s) => `'${s}'`).join(', ')} ` +
       `(default '${DEFAULT_LABEL_OPTIONS[key]}'); got ${describe(value)}`,
   );
 }

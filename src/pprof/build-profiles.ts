@@ -249,7 +249,7 @@ function windowComments(window: ProfileWindow): string[] {
   return [
     `spanprof window: ticks=${c.ticks} dropped_ticks=${c.droppedTicks} ` +
       `unmatched_samples=${c.unmatchedSamples} unmatched_ticks=${c.unmatchedTicks} ` +
-      `unlabelled_slots=${c.unlabelledSlots} v8_samples=${s.v8Samples}`,
+      `unlabelled_samples=${c.unlabelledSamples} v8_samples=${s.v8Samples}`,
   ];
 }
 
@@ -258,7 +258,7 @@ interface ResolvedLabels {
   readonly pairs: LabelPairs;
 }
 
-const NO_LABELS: ResolvedLabels = { pairs: [] };
+const UNLABELLED: ResolvedLabels = { pairs: [] };
 
 /** Slot → label pairs, checked against Pyroscope's formats once per slot. */
 class SlotLabels {
@@ -268,7 +268,7 @@ class SlotLabels {
   constructor(private readonly labels: ReadonlyMap<number, SpanLabels>) {}
 
   of(slot: number): ResolvedLabels {
-    if (slot === 0) return NO_LABELS;
+    if (slot === 0) return UNLABELLED;
     let r = this.resolved.get(slot);
     if (!r) {
       r = this.resolve(this.labels.get(slot));
@@ -278,7 +278,7 @@ class SlotLabels {
   }
 
   private resolve(labels: SpanLabels | undefined): ResolvedLabels {
-    if (!labels) return NO_LABELS;
+    if (!labels) return UNLABELLED;
     const pairs: (readonly [string, string])[] = [];
     let spanId: string | undefined;
     if (labels.spanId !== undefined) {

@@ -25,7 +25,7 @@ export interface WindowCounters {
   /** V8 samples taken without a signal (at a deoptimization): left out, not lost. */
   readonly untimedSamples: number;
   /** Samples whose slot no longer had labels (slot table overflow or retired). */
-  readonly unlabelledSlots: number;
+  readonly unlabelledSamples: number;
 }
 
 /**

@@ -36,7 +36,7 @@ export interface WindowSink {
 }
 
 /** A source with no spans: every sample is unlabelled. */
-export const NO_LABELS: SlotLabelSource = {
+export const UNLABELLED_SOURCE: SlotLabelSource = {
   labelsFor: () => new Map(),
   windowClosed: () => {},
   stats: () => ({ live: 0, capacity: 0, overflows: 0 }),

@@ -165,7 +165,7 @@ export class SpanProfiler {
     t.unmatchedSamples += w.counters.unmatchedSamples;
     t.untimedSamples += w.counters.untimedSamples;
     t.unmatchedTicks += w.counters.unmatchedTicks;
-    t.unlabelledSamples += w.counters.unlabelledSlots;
+    t.unlabelledSamples += w.counters.unlabelledSamples;
     t.recoveries = w.raw.stats.recoveries;
     // Older binaries do not report it.
     t.rechains = w.raw.stats.rechains ?? 0;

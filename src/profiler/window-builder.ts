@@ -43,7 +43,7 @@ export function buildWindow(
       unmatchedSamples: raw.stats.unmatchedSamples,
       untimedSamples: raw.stats.untimedSamples,
       unmatchedTicks: raw.stats.unmatchedTicks,
-      unlabelledSlots: unlabelled,
+      unlabelledSamples: unlabelled,
     },
   };
 }

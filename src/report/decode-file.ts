@@ -1,15 +1,16 @@
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
+import type { ProfileKind } from '../pprof/encoded-window';
 
 /**
  * What a profile measures, told by its sample types: `cpu/nanoseconds` for
  * CPU, `wall/nanoseconds` for wall-clock. File names are not trusted for it.
  */
-export type ProfileKind = 'cpu' | 'wall' | 'other';
+export type DecodedKind = ProfileKind | 'other';
 
 export interface DecodedProfile {
   readonly profile: Profile;
-  readonly kind: ProfileKind;
+  readonly kind: DecodedKind;
   /** Index of the sample count in each sample's values; -1 if there is none. */
   readonly countIndex: number;
   /** Index of the nanoseconds of `kind`; -1 when `kind` is 'other'. */

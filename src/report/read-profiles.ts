@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+// The exporter's profile files: `<stem>.cpu.pb.gz`, `<stem>.wall.pb.gz`.
+import { PROFILE_SUFFIX } from '../export/directory-index';
 import { ProfileAggregator, type LabelFilter } from './aggregate';
 import { CorruptProfileError, decodeProfileFile } from './decode-file';
 import { ReportError } from './errors';
 import type { ProfileSet } from './model';
 
-/** The exporter's profile files: `<stem>.cpu.pb.gz`, `<stem>.wall.pb.gz`. */
-const PROFILE_SUFFIX = '.pb.gz';
 
 export interface ReadOptions {
   /** Only samples that carry this custom label. */

@@ -65,7 +65,7 @@ function windowOf(raw, labels) {
       unmatchedSamples: raw.stats.unmatchedSamples,
       unmatchedTicks: raw.stats.unmatchedTicks,
       untimedSamples: raw.stats.untimedSamples ?? 0,
-      unlabelledSlots: 0,
+      unlabelledSamples: 0,
     },
   };
 }
@@ -129,7 +129,7 @@ function handWindow({ nodes, samples, labels = new Map(), startEpochNs = 1_700_0
     startEpochNs,
     endEpochNs: startEpochNs + durationNs,
     labels,
-    counters: { ticks: samples.length, droppedTicks: 0, unmatchedSamples: 0, unmatchedTicks: 0, untimedSamples: 0, unlabelledSlots: 0 },
+    counters: { ticks: samples.length, droppedTicks: 0, unmatchedSamples: 0, unmatchedTicks: 0, untimedSamples: 0, unlabelledSamples: 0 },
   };
 }
 
