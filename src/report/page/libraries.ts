@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { installedPackage, packageRequire } from '../../package/installed-package';
 
 /** A browser script the report inlines, read from the installed package. */
 export interface PageLibrary {
@@ -42,10 +43,13 @@ export function pageLibraries(): readonly PageLibrary[] {
 /**
  * The installed directory of a package. Its `exports` may hide both
  * `package.json` and the file we want, so resolve its entry point and walk
- * up to the `package.json` that names it.
+ * up to the `package.json` that names it. Resolved from spanprof's own
+ * package, whose dependencies they are, also when this code runs from a bundle.
  */
 function packageDir(name: string): string {
-  let dir = path.dirname(require.resolve(name));
+  const installed = installedPackage();
+  if (!installed.ok) throw new Error(`cannot find the installed package ${name}: ${installed.reason}`);
+  let dir = path.dirname(packageRequire(installed.root).resolve(name));
   for (;;) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
