@@ -47,7 +47,11 @@ function locate(): InstalledPackage {
   const ownDir = typeof __dirname === 'string' ? __dirname : undefined;
   if (ownDir !== undefined) {
     const own = path.resolve(ownDir, '..', '..');
-    if (manifestOf(own)?.name === NAME) return { ok: true, root: own, bundled: false };
+    const manifest = manifestOf(own);
+    // This file under its own name is the package's own copy, whatever the
+    // package is called (a fork may rename it); in a bundle it has the bundle's.
+    const ownFile = typeof __filename === 'string' && path.basename(__filename).startsWith('installed-package.');
+    if (manifest !== undefined && (ownFile || manifest.name === NAME)) return { ok: true, root: own, bundled: false };
   }
   // Bundled: look where Node would find spanprof for the bundle itself, for
   // the main script, then for the working directory.
