@@ -55,7 +55,7 @@ function locate(): InstalledPackage {
   }
   // Bundled: look where Node would find spanprof for the bundle itself, for
   // the main script, then for the working directory.
-  const from = [ownDir, mainScriptDir(), process.cwd()].filter((d): d is string => d !== undefined);
+  const from = [ownDir, mainScriptDir(), workingDir()].filter((d): d is string => d !== undefined);
   for (const dir of new Set(from)) {
     const root = resolveFrom(dir);
     if (root === undefined) continue;
@@ -77,6 +77,15 @@ function locate(): InstalledPackage {
 function mainScriptDir(): string | undefined {
   const script = process.argv[1];
   return script !== undefined && path.isAbsolute(script) ? path.dirname(script) : undefined;
+}
+
+/** The working directory; none when it was removed under the process (process.cwd() throws then). */
+function workingDir(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The root of the spanprof that Node resolves from `dir`, if any. */
