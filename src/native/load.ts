@@ -80,7 +80,7 @@ export function loadNative(): NativeLoadResult {
       reason:
         `no spanprof binary for Node ${process.version} (ABI ${process.versions.modules}, ` +
         `${process.platform}-${process.arch}): ${message}. To profile here, ` +
-        `${buildFromSource(installed.ok ? installed.root : process.cwd())}.`,
+        `${buildFromSource(installed.ok ? installed.root : "spanprof's package folder")}.`,
     };
   }
   return cached;
