@@ -29,7 +29,7 @@ const root = path.resolve(__dirname, '..');
 
 // Files whose tests run the native sampler, in the test process or in a child.
 const SAMPLING = [
-  'cli-demo', 'export-directory', 'export-directory-exit', 'export-lazy-undici', 'export-pyroscope',
+  'bundle', 'cli-demo', 'export-directory', 'export-directory-exit', 'export-lazy-undici', 'export-pyroscope',
   'install-tarball', 'loader-abi', 'otel-attribution', 'otel-span-labels', 'pprof-background-encoder',
   'pprof-encode', 'pprof-encode-sync', 'pprof-helper-thread', 'prebuilds', 'register', 'register-exit',
   'reliability-coexist', 'reliability-exit-faults', 'reliability-hostile-input', 'reliability-label-bytes',

@@ -228,13 +228,15 @@ test('a script with CRLF line endings', () => {
   assert.deepEqual(mapper.map(frame), SHIPPING);
 });
 
-test('without its worker file (spanprof bundled into an app), frames are mapped on the calling thread', (t) => {
+test('without its worker file, frames are mapped on the calling thread', (t) => {
   const { spawnSync } = require('node:child_process');
   const out = compileTsc(root, 'out-no-worker');
   const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
-  // A copy of the build with the worker's file missing.
+  // A copy of the package with the worker's file missing (with no package.json
+  // beside it, the copy would count as bundled and take the installed package's).
   const copy = path.join(fs.mkdtempSync(path.join(root, 'no-worker-')), 'dist');
   fs.cpSync(path.join(__dirname, '..', 'dist'), copy, { recursive: true });
+  fs.copyFileSync(path.join(__dirname, '..', 'package.json'), path.join(copy, '..', 'package.json'));
   fs.rmSync(path.join(copy, 'pprof', 'encode-worker.js'));
   const script = `
     const { createFrameMapper } = require(${JSON.stringify(path.join(copy, 'sourcemap'))});

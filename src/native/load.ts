@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { installedPackage, packageRequire } from '../package/installed-package';
 import type { NativeBinding } from './types';
 
 export type NativeLoadResult =
@@ -6,9 +8,6 @@ export type NativeLoadResult =
   | { readonly ok: false; readonly reason: string };
 
 let cached: NativeLoadResult | undefined;
-
-/** Root of the installed package: the folder holding package.json. */
-export const packageRoot = path.resolve(__dirname, '..', '..');
 
 const SUPPORTED_PLATFORMS = new Set(['linux', 'darwin']);
 
@@ -22,9 +21,12 @@ export const SUPPORTED_NODE_MAJORS = { min: 20, max: 26 } as const;
 
 // node-addon-api is only needed to compile, so it is an optional peer
 // dependency: the app installs it when it builds from source.
-const BUILD_FROM_SOURCE =
-  'build it from source: `npm install --save-dev node-addon-api node-gyp` in your app, ' +
-  `then \`npx node-gyp rebuild\` run in ${packageRoot} (needs python3, make and a C++ compiler)`;
+function buildFromSource(root: string): string {
+  return (
+    'build it from source: `npm install --save-dev node-addon-api node-gyp` in your app, ' +
+    `then \`npx node-gyp rebuild\` run in ${root} (needs python3, make and a C++ compiler)`
+  );
+}
 
 /**
  * Loads the addon once. Never throws: a platform without SIGPROF or a Node
@@ -49,15 +51,27 @@ export function loadNative(): NativeLoadResult {
     };
     return cached;
   }
+  // SPANPROF_ADDON names a binary to load instead: the sanitizer builds use it.
+  const override = process.env.SPANPROF_ADDON;
+  const installed = installedPackage();
+  let root: string | undefined;
+  if (override === undefined) {
+    if (!installed.ok) {
+      cached = { ok: false, reason: installed.reason };
+      return cached;
+    }
+    root = installed.root;
+  }
   try {
-    // node-gyp-build looks in build/Release first (a source build), then
-    // prebuilds/<platform>-<arch>/ for this Node ABI.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    // SPANPROF_ADDON names a binary to load instead: the sanitizer builds use it.
-    const override = process.env.SPANPROF_ADDON;
-    const binding = override
-      ? (require(path.resolve(override)) as NativeBinding)
-      : ((require('node-gyp-build') as (dir: string) => unknown)(packageRoot) as NativeBinding);
+    const binding = (
+      root === undefined
+        ? requireFile(path.resolve(override ?? ''))
+        : // node-gyp-build looks in build/Release first (a source build), then
+          // prebuilds/<platform>-<arch>/ for this Node ABI. Both it and the
+          // binary come from the installed package, also when this code runs
+          // from an app's bundle.
+          (packageRequire(root)('node-gyp-build') as (dir: string) => unknown)(root)
+    ) as NativeBinding;
     if (String(binding.abi) !== process.versions.modules) {
       // A source build for another Node left in build/Release: using it
       // would end the process at its first V8 call.
@@ -70,8 +84,14 @@ export function loadNative(): NativeLoadResult {
       ok: false,
       reason:
         `no spanprof binary for Node ${process.version} (ABI ${process.versions.modules}, ` +
-        `${process.platform}-${process.arch}): ${message}. To profile here, ${BUILD_FROM_SOURCE}.`,
+        `${process.platform}-${process.arch}): ${message}. To profile here, ` +
+        `${buildFromSource(installed.ok ? installed.root : "spanprof's package folder")}.`,
     };
   }
   return cached;
+}
+
+/** Node's require of one file: a bundler would turn `require(variable)` into a lookup in its own table. */
+function requireFile(file: string): unknown {
+  return createRequire(file)(file);
 }

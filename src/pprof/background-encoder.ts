@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { installedPackage } from '../package/installed-package';
 import type { ProfileWindow } from '../profile/window';
 import { nodeKeptPayload } from '../sourcemap/node-kept-map';
 import type { GeneratedFrame, MappedFrame } from '../sourcemap/types';
@@ -9,7 +11,20 @@ import type { EncodedWindow } from './encoded-window';
 import { timed, type MainThreadCost } from './main-thread-cost';
 import type { WindowEncoder, WindowEncoderOptions } from './window-encoder';
 
-const WORKER_FILE = path.join(__dirname, 'encode-worker.js');
+/**
+ * The helper thread's script: beside this file, or, when this code runs from
+ * an app's bundle, in the installed package. Throws when there is none.
+ */
+function workerFile(): string {
+  const installed = installedPackage();
+  if (!installed.ok) throw new Error(installed.reason);
+  const file = installed.bundled
+    ? path.join(installed.root, 'dist', 'pprof', 'encode-worker.js')
+    : path.join(__dirname, 'encode-worker.js');
+  // A missing script would only fail once the thread ran: fall back now, with the reason.
+  if (!fs.existsSync(file)) throw new Error(`the helper thread's script ${file} is missing`);
+  return file;
+}
 
 /**
  * The worker's heap: a young generation this small keeps the pages it
@@ -138,7 +153,7 @@ export class BackgroundEncoder implements WindowEncoder {
     const setup: WorkerSetup = { wall: this.options.wall, frames: this.options.frames?.workerSetup };
     // The app's flags (--inspect, --cpu-prof, ...) are not for this thread.
     // Preloads named in NODE_OPTIONS still run in it, as in every worker.
-    const worker = new Worker(WORKER_FILE, { workerData: setup, execArgv: [], resourceLimits: RESOURCE_LIMITS });
+    const worker = new Worker(workerFile(), { workerData: setup, execArgv: [], resourceLimits: RESOURCE_LIMITS });
     worker.on('message', (reply: WorkerReply) => this.received(worker, reply));
     const fail = (err: Error): void => {
       // A worker that died is not restarted: a crash each window would cost a start each window.

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { installedPackage } from '../../package/installed-package';
 
 /** A browser script the report inlines, read from the installed package. */
 export interface PageLibrary {
@@ -16,7 +17,12 @@ export interface PageLibrary {
  * manifest (scripts/vendor-page-libraries.js), so the report needs neither
  * the network nor the d3 packages at run time.
  */
-const VENDOR_DIR = path.join(__dirname, '..', '..', 'vendor');
+function vendorDir(): string {
+  // From the installed package's files, also when this code runs from a bundle.
+  const installed = installedPackage();
+  if (!installed.ok) throw new Error(`cannot find the report's browser libraries: ${installed.reason}`);
+  return path.join(installed.root, 'dist', 'vendor');
+}
 
 interface VendoredLibrary {
   readonly name: string;
@@ -28,13 +34,16 @@ interface VendoredLibrary {
 let cached: readonly PageLibrary[] | undefined;
 
 export function pageLibraries(): readonly PageLibrary[] {
-  cached ??= (JSON.parse(fs.readFileSync(path.join(VENDOR_DIR, 'libraries.json'), 'utf8')) as VendoredLibrary[]).map(
-    ({ name, version, license, file }) => ({
-      name,
-      version,
-      license,
-      source: fs.readFileSync(path.join(VENDOR_DIR, file), 'utf8'),
-    }),
-  );
+  if (cached === undefined) {
+    const dir = vendorDir();
+    cached = (JSON.parse(fs.readFileSync(path.join(dir, 'libraries.json'), 'utf8')) as VendoredLibrary[]).map(
+      ({ name, version, license, file }) => ({
+        name,
+        version,
+        license,
+        source: fs.readFileSync(path.join(dir, file), 'utf8'),
+      }),
+    );
+  }
   return cached;
 }
