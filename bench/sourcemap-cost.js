@@ -154,7 +154,7 @@ async function child({ entry, root, windowMs, windows, prepare }) {
   const { loadNative } = require(path.join(REPO, 'dist/native/load'));
   const { ThreadSampler } = require(path.join(REPO, 'dist/sampler/thread-sampler'));
   const { createFrameMapper } = require(path.join(REPO, 'dist/sourcemap'));
-  const { BackgroundEncoder } = require(path.join(REPO, 'dist/pprof'));
+  const { BackgroundEncoder } = require(path.join(REPO, 'dist/helper-thread'));
   const native = loadNative();
   if (!native.ok) throw new Error(native.reason);
   const cpuNow = () => native.binding.threadCpuNs() / 1e6;

@@ -139,7 +139,7 @@ test('with no helper thread script in the installed package, windows are encoded
   fs.mkdirSync(pkg, { recursive: true });
   fs.copyFileSync(path.join(root, 'package.json'), path.join(pkg, 'package.json'));
   fs.cpSync(path.join(root, 'dist'), path.join(pkg, 'dist'), { recursive: true });
-  fs.rmSync(path.join(pkg, 'dist', 'pprof', 'encode-worker.js'));
+  fs.rmSync(path.join(pkg, 'dist', 'helper-thread', 'encode-worker.js'));
   for (const dir of ['build', 'prebuilds', 'node_modules']) {
     if (fs.existsSync(path.join(root, dir))) fs.symlinkSync(path.join(root, dir), path.join(pkg, dir), 'dir');
   }

@@ -7,7 +7,8 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const buildModule = require('../dist/pprof/build-profiles.js');
-const { BackgroundEncoder, InThreadEncoder, decodeProfile, readSamples } = require('../dist/pprof/index.js');
+const { InThreadEncoder, decodeProfile, readSamples } = require('../dist/pprof/index.js');
+const { BackgroundEncoder } = require('../dist/helper-thread');
 const { sampleWindow, stopSampler } = require('./support/profile-windows.js');
 const { burnCpu } = require('./support/cpu-burn.js');
 
@@ -117,7 +118,7 @@ test('a worker that dies loses no window: it and later ones are encoded on the c
 
 test('an idle encoder does not keep the process alive', () => {
   const script =
-    `const { BackgroundEncoder } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'pprof'))});` +
+    `const { BackgroundEncoder } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'helper-thread'))});` +
     'globalThis.keep = new BackgroundEncoder({ wall: false });';
   const r = spawnSync(process.execPath, ['-e', script], { timeout: 60_000, encoding: 'utf8' });
   assert.equal(r.signal, null, 'exited by itself');

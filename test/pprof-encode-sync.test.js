@@ -44,9 +44,6 @@ test('at exit, a mapper that can tell what it holds is never asked to load a map
     map() {
       throw new Error('map() loads maps; not during exit');
     },
-    prepare: async () => {
-      throw new Error('prepare() uses the worker; not during exit');
-    },
     close: async () => {},
   };
   const encoded = encodeWindowSync(window, { frames });

@@ -7,7 +7,8 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { BackgroundEncoder, InThreadEncoder, decodeProfileSync } = require('../dist/pprof');
+const { InThreadEncoder, decodeProfileSync } = require('../dist/pprof');
+const { BackgroundEncoder } = require('../dist/helper-thread');
 const { createFrameMapper } = require('../dist/sourcemap');
 const { SpanProfiler } = require('../dist/profiler/span-profiler');
 const { ExportingSink } = require('../dist/profiler/exporting-sink');
@@ -30,7 +31,7 @@ function functionFiles(gzip) {
   return profile.function.map((f) => ({ name: strings[Number(f.name)], file: strings[Number(f.filename)], line: Number(f.startLine) }));
 }
 
-/** A MainThreadCost that keeps every stretch added to it. */
+/** A ProfiledThreadCost that keeps every stretch added to it. */
 function costLog() {
   const stretches = [];
   return { stretches, add: (ns) => stretches.push(ns), total: () => stretches.reduce((a, b) => a + b, 0) };

@@ -117,18 +117,18 @@ test('--enable-source-maps: maps Node keeps are used, with the map files gone', 
   }));
 });
 
-test('--enable-source-maps, mapped on the calling thread (no prepare)', { skip: keptMapsSkip }, (t) => {
+test('--enable-source-maps, mapped on the calling thread (no helper thread)', { skip: keptMapsSkip }, (t) => {
   const out = compileTsc(root, 'out-node-kept-local');
   const maps = fs.readdirSync(out).filter((f) => f.endsWith('.map')).map((f) => path.join(out, f));
   assertMapped(t, profile({
     entry: path.join(out, 'server.js'), root, nodeFlags: ['--enable-source-maps'], deleteAfterLoad: maps,
-    prepare: false,
+    helperThread: false,
   }));
 });
 
-test('tsc output mapped on the calling thread (no prepare)', (t) => {
+test('tsc output mapped on the calling thread (no helper thread)', (t) => {
   const out = compileTsc(root, 'out-local');
-  assertMapped(t, profile({ entry: path.join(out, 'server.js'), root, prepare: false }));
+  assertMapped(t, profile({ entry: path.join(out, 'server.js'), root, helperThread: false }));
 });
 
 test('--enable-source-maps with a minified bundle, map file gone', { skip: keptMapsSkip }, (t) => {

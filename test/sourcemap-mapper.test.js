@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { createFrameMapper } = require('../dist/sourcemap');
-const { BackgroundEncoder } = require('../dist/pprof');
+const { BackgroundEncoder } = require('../dist/helper-thread');
 const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
 
 const root = copyApp('spanprof-sourcemap-mapper-');
@@ -205,7 +205,7 @@ test('a helper nobody closes does not keep the process alive', () => {
   const frame = frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(');
   const script = `
     const { createFrameMapper } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'sourcemap'))});
-    const { BackgroundEncoder } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'pprof'))});
+    const { BackgroundEncoder } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'helper-thread'))});
     const helper = new BackgroundEncoder({ wall: false, frames: createFrameMapper({ root: ${JSON.stringify(root)} }) });
     helper.mapFrames([${JSON.stringify(frame)}]).then((m) => console.log(JSON.stringify({ m, worker: helper.usesWorker })));
   `;
@@ -237,10 +237,10 @@ test('without its worker file, frames are mapped on the calling thread', (t) => 
   const copy = path.join(fs.mkdtempSync(path.join(root, 'no-worker-')), 'dist');
   fs.cpSync(path.join(__dirname, '..', 'dist'), copy, { recursive: true });
   fs.copyFileSync(path.join(__dirname, '..', 'package.json'), path.join(copy, '..', 'package.json'));
-  fs.rmSync(path.join(copy, 'pprof', 'encode-worker.js'));
+  fs.rmSync(path.join(copy, 'helper-thread', 'encode-worker.js'));
   const script = `
     const { createFrameMapper } = require(${JSON.stringify(path.join(copy, 'sourcemap'))});
-    const { BackgroundEncoder } = require(${JSON.stringify(path.join(copy, 'pprof'))});
+    const { BackgroundEncoder } = require(${JSON.stringify(path.join(copy, 'helper-thread'))});
     const notes = [];
     const reasons = [];
     const mapper = createFrameMapper({ root: ${JSON.stringify(root)}, logger: { debug: (m) => notes.push(m) } });

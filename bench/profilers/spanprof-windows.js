@@ -8,7 +8,7 @@ const path = require('node:path');
 const { dist } = require('../lib/paths');
 const { SpanProfiler } = require(path.join(dist, 'profiler', 'span-profiler'));
 const { PauseRecorder } = require(path.join(dist, 'profiler', 'pause-recorder'));
-const stretches = require(path.join(dist, 'pprof', 'main-thread-cost'));
+const stretches = require(path.join(dist, 'pprof', 'profiled-thread-cost'));
 const { loadNative } = require(path.join(dist, 'native', 'load'));
 const { encodedBytes } = require(path.join(dist, 'pprof', 'encoded-window'));
 

@@ -2,61 +2,46 @@ import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
 import type { Profile } from 'pprof-format';
 import type { ProfileWindow } from '../profile/window';
-import { NodeKind } from '../native/types';
 import { PassThroughFrameMapper } from '../sourcemap/create-frame-mapper';
-import type { FrameMapper, GeneratedFrame, MappedFrame, WindowFrameMapper } from '../sourcemap/types';
+import type { FrameMapper, GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import { buildWithFunctions, nodeFunctions, type NodeFunction } from './build-profiles';
 import { SERIES_NAME, type EncodedProfile, type EncodedWindow, type ProfileKind } from './encoded-window';
+import { timed, type ProfiledThreadCost } from './profiled-thread-cost';
 
 const gzipAsync = promisify(gzip);
 
 export interface EncodeOptions {
   /** Also encode the wall-clock profile. Default false. */
   readonly wall?: boolean;
-  /** Source maps and short paths for JavaScript frames; prepared before building. */
-  readonly frames?: WindowFrameMapper;
+  /** Source maps and short paths for JavaScript frames; unused when `functions` are given. */
+  readonly frames?: FrameMapper;
+  /** The nodes' functions, already resolved elsewhere (on the thread that has the mapper). */
+  readonly functions?: readonly (NodeFunction | undefined)[];
 }
 
 /**
  * Encodes a window as gzip'd pprof: the CPU profile, and the wall profile
- * when asked. Protobuf encoding yields to the event loop between sections
- * and gzip runs on libuv's thread pool, so a large window does not hold the
- * main thread for long.
+ * when asked. Mapping, building and protobuf encoding run as one
+ * synchronous step, whose time is added to `cost`; gzip runs on libuv's
+ * thread pool.
  */
 export async function encodeWindow(
   window: ProfileWindow,
   options: EncodeOptions = {},
+  cost?: ProfiledThreadCost,
 ): Promise<EncodedWindow> {
-  return encodeResolved(window, await resolveFunctions(window, options.frames), options.wall === true);
-}
-
-/**
- * The nodes' functions, source maps applied: the part of encoding that needs
- * the frame mapper, which lives on the profiled thread.
- */
-export async function resolveFunctions(
-  window: ProfileWindow,
-  frames: WindowFrameMapper | undefined,
-): Promise<(NodeFunction | undefined)[]> {
-  if (frames) await frames.prepare(generatedFrames(window));
-  return nodeFunctions(window, frames);
-}
-
-/** Builds, encodes and gzips a window whose functions are resolved; runs on any thread. */
-export async function encodeResolved(
-  window: ProfileWindow,
-  functions: readonly (NodeFunction | undefined)[],
-  wall: boolean,
-): Promise<EncodedWindow> {
-  const built = buildWithFunctions(window, functions, wall);
-  const profiles: EncodedProfile[] = [await encodeProfile('cpu', built.cpu)];
-  if (built.wall) profiles.push(await encodeProfile('wall', built.wall));
-  return {
-    startEpochNs: window.startEpochNs,
-    endEpochNs: window.endEpochNs,
-    profiles,
-    summary: built.summary,
-  };
+  const encoded = timed(cost, () => {
+    const functions = options.functions ?? nodeFunctions(window, options.frames);
+    const built = buildWithFunctions(window, functions, options.wall === true);
+    const out: [ProfileKind, Uint8Array][] = [['cpu', built.cpu.encode()]];
+    if (built.wall) out.push(['wall', built.wall.encode()]);
+    return { out, summary: built.summary };
+  });
+  const profiles: EncodedProfile[] = [];
+  for (const [kind, bytes] of encoded.out) {
+    profiles.push({ kind, seriesName: SERIES_NAME[kind], gzip: await gzipAsync(bytes) });
+  }
+  return { startEpochNs: window.startEpochNs, endEpochNs: window.endEpochNs, profiles, summary: encoded.summary };
 }
 
 /**
@@ -65,7 +50,7 @@ export async function encodeResolved(
  * `frames` directly (`map` answers from what it holds, or on this thread),
  * never through its worker.
  */
-export function encodeWindowSync(window: ProfileWindow, options: EncodeOptions = {}): EncodedWindow {
+export function encodeWindowSync(window: ProfileWindow, options: Omit<EncodeOptions, 'functions'> = {}): EncodedWindow {
   const frames = options.frames && framesAtExit(options.frames);
   const built = buildWithFunctions(window, nodeFunctions(window, frames), options.wall === true);
   const profiles: EncodedProfile[] = [encodeProfileSync('cpu', built.cpu)];
@@ -90,7 +75,7 @@ interface KnownFrames {
  * is never read and parsed while the process exits. A mapper that cannot
  * tell what it holds maps as usual, on this thread.
  */
-function framesAtExit(frames: WindowFrameMapper & KnownFrames): FrameMapper {
+function framesAtExit(frames: FrameMapper & KnownFrames): FrameMapper {
   const mapKnown = frames.mapKnown?.bind(frames);
   if (mapKnown === undefined) return frames;
   const generated = new PassThroughFrameMapper(process.cwd());
@@ -99,20 +84,4 @@ function framesAtExit(frames: WindowFrameMapper & KnownFrames): FrameMapper {
 
 function encodeProfileSync(kind: ProfileKind, profile: Profile): EncodedProfile {
   return { kind, seriesName: SERIES_NAME[kind], gzip: gzipSync(profile.encode()) };
-}
-
-async function encodeProfile(kind: ProfileKind, profile: Profile): Promise<EncodedProfile> {
-  const bytes = await profile.encodeAsync();
-  return { kind, seriesName: SERIES_NAME[kind], gzip: await gzipAsync(bytes) };
-}
-
-/** The window's distinct JavaScript functions, as V8 reported them. */
-function* generatedFrames(window: ProfileWindow): Iterable<GeneratedFrame> {
-  const { nodes, strings } = window.raw;
-  for (let i = 0; i < nodes.parent.length; i++) {
-    if (nodes.kind[i] !== NodeKind.Js) continue;
-    const url = strings[nodes.url[i]] ?? '';
-    if (url === '') continue;
-    yield { name: strings[nodes.name[i]] ?? '', url, line: nodes.line[i], column: nodes.column[i] };
-  }
 }

@@ -5,5 +5,4 @@ export { readSamples, sampleTypesOf, type ReadableSample, type ReadableValueType
 export * from './encoded-window';
 export * from './frame-names';
 export { InThreadEncoder, type WindowEncoder, type WindowEncoderOptions } from './window-encoder';
-export { BackgroundEncoder } from './background-encoder';
-export type { MainThreadCost } from './main-thread-cost';
+export type { ProfiledThreadCost } from './profiled-thread-cost';

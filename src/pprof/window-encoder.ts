@@ -1,9 +1,8 @@
 import type { ProfileWindow } from '../profile/window';
 import type { WindowFrameMapper } from '../sourcemap/types';
-import { encodeCounted } from './encode-counted';
-import { encodeWindowSync } from './encode-window';
+import { encodeWindow, encodeWindowSync } from './encode-window';
 import type { EncodedWindow } from './encoded-window';
-import type { MainThreadCost } from './main-thread-cost';
+import type { ProfiledThreadCost } from './profiled-thread-cost';
 
 export interface WindowEncoderOptions {
   /** Also encode the wall-clock profile. */
@@ -15,7 +14,7 @@ export interface WindowEncoderOptions {
 /** Turns closed windows into gzip'd pprof. */
 export interface WindowEncoder {
   /** `cost` receives the calling thread's time spent on this window. */
-  encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow>;
+  encode(window: ProfileWindow, cost?: ProfiledThreadCost): Promise<EncodedWindow>;
   /**
    * Encodes on the calling thread without yielding, for the last windows
    * when the process exits; must not wait for a worker.
@@ -29,8 +28,8 @@ export interface WindowEncoder {
 export class InThreadEncoder implements WindowEncoder {
   constructor(private readonly options: WindowEncoderOptions) {}
 
-  encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow> {
-    return encodeCounted(window, this.options, cost);
+  encode(window: ProfileWindow, cost?: ProfiledThreadCost): Promise<EncodedWindow> {
+    return encodeWindow(window, this.options, cost);
   }
 
   encodeSync(window: ProfileWindow): EncodedWindow {

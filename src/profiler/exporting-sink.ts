@@ -1,8 +1,8 @@
-import { BackgroundEncoder } from '../pprof/background-encoder';
+import { BackgroundEncoder } from '../helper-thread/background-encoder';
 import { encodeWindowSync } from '../pprof/encode-window';
 import type { WindowEncoder } from '../pprof/window-encoder';
 import type { EncodedWindow } from '../pprof/encoded-window';
-import type { MainThreadCost } from '../pprof/main-thread-cost';
+import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 import { finishExporterAtExit, type ExitWindows } from '../export/exit-delivery';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../export/logger';
@@ -59,7 +59,7 @@ export class ExportingSink implements WindowSink {
       );
   }
 
-  consume(window: ProfileWindow, pause?: MainThreadCost): void {
+  consume(window: ProfileWindow, pause?: ProfiledThreadCost): void {
     if (this.exited) return;
     const entry: Waiting = { window };
     this.waiting.push(entry);

@@ -1,4 +1,4 @@
-import type { MainThreadCost } from '../pprof/main-thread-cost';
+import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 
 export interface PauseSummary {
   readonly count: number;
@@ -22,7 +22,7 @@ export class PauseRecorder {
   }
 
   /** A new window's pause, zero until its stretches are added. */
-  begin(): MainThreadCost {
+  begin(): ProfiledThreadCost {
     const seq = this.count++;
     this.values[seq % this.values.length] = 0;
     return { add: (ns) => this.addTo(seq, ns) };

@@ -1,6 +1,6 @@
 import type { SlotLabelSource } from '../otel/slot-label-source';
 import type { ProfileWindow } from '../profile/window';
-import type { MainThreadCost } from '../pprof/main-thread-cost';
+import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 
 export type { SlotLabelSource };
 
@@ -23,7 +23,7 @@ export interface ExitReport {
 /** Takes closed windows away: encodes and exports them. Must not throw. */
 export interface WindowSink {
   /** `pause` takes the main-thread time the sink spends on the window later on. */
-  consume(window: ProfileWindow, pause?: MainThreadCost): void;
+  consume(window: ProfileWindow, pause?: ProfiledThreadCost): void;
   /** Waits until every consumed window has been handed on, or the deadline passes. */
   flush(deadlineMs: number): Promise<void>;
   shutdown(deadlineMs: number): Promise<void>;

@@ -34,8 +34,6 @@ export class CallingThreadFrameMapper implements WindowFrameMapper {
     return answer;
   }
 
-  async prepare(): Promise<void> {}
-
   async close(): Promise<void> {}
 
   noteUnusable(url: string, reason: string): void {

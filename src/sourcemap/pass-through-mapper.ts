@@ -15,7 +15,5 @@ export class PassThroughFrameMapper implements WindowFrameMapper {
     return { name: frame.name, file: this.paths.of(frame.url), line: frame.line, mapped: false };
   }
 
-  async prepare(): Promise<void> {}
-
   async close(): Promise<void> {}
 }

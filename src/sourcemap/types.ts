@@ -41,8 +41,6 @@ export interface FrameMapper {
  * unusable maps through `noteUnusable`.
  */
 export interface WindowFrameMapper extends FrameMapper {
-  /** Optional warm-up before a window's frames are mapped; never rejects. */
-  prepare(frames: Iterable<GeneratedFrame>): Promise<void>;
   /** Releases what the mapper holds; `map` keeps working. */
   close(): Promise<void>;
   /** How a worker thread builds the same mapper; absent when it cannot. */

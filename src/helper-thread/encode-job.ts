@@ -3,7 +3,7 @@ import type { ProfileWindow } from '../profile/window';
 import { PassThroughFrameMapper } from '../sourcemap/pass-through-mapper';
 import type { FrameMapper, GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import { WorkerFrameMapper, type KeptMapSource, type UnusableMap } from '../sourcemap/worker-frame-mapper';
-import { encodeCounted } from './encode-counted';
+import { encodeWindow } from '../pprof/encode-window';
 import type { PortableProfile, WorkerReply, WorkerRequest, WorkerSetup } from './encode-protocol';
 
 /** Asks the profiled thread, on behalf of request `id`, for the maps Node kept. */
@@ -44,7 +44,7 @@ export class EncodeJobs {
   private async encode(request: Extract<WorkerRequest, { kind: 'encode' }>): Promise<ReplyOut> {
     const { id, window, functions } = request;
     if (functions === undefined) await this.load(id, scriptUrls(window), request.askKept);
-    const encoded = await encodeCounted(window, { wall: this.setup.wall, frames: this.frames, functions });
+    const encoded = await encodeWindow(window, { wall: this.setup.wall, frames: this.frames, functions });
     // A copy each: zlib's output may share a pooled ArrayBuffer, which must not be transferred.
     const profiles: PortableProfile[] = encoded.profiles.map((p) => ({
       kind: p.kind,

@@ -1,8 +1,8 @@
 import type { ProfileWindow } from '../profile/window';
 import type { FrameMapperSetup, GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import type { UnusableMap } from '../sourcemap/worker-frame-mapper';
-import type { NodeFunction } from './build-profiles';
-import type { ProfileKind, WindowSummary } from './encoded-window';
+import type { NodeFunction } from '../pprof/build-profiles';
+import type { ProfileKind, WindowSummary } from '../pprof/encoded-window';
 
 /** Given to the worker when it starts. */
 export interface WorkerSetup {

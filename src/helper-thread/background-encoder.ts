@@ -5,11 +5,11 @@ import { installedPackage } from '../package/installed-package';
 import type { ProfileWindow } from '../profile/window';
 import { nodeKeptPayload } from '../sourcemap/node-kept-map';
 import type { GeneratedFrame, MappedFrame } from '../sourcemap/types';
-import type { CountedEncodeOptions } from './encode-counted';
+import type { EncodeOptions } from '../pprof/encode-window';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './encode-protocol';
-import type { EncodedWindow } from './encoded-window';
-import { timed, type MainThreadCost } from './main-thread-cost';
-import type { WindowEncoder, WindowEncoderOptions } from './window-encoder';
+import type { EncodedWindow } from '../pprof/encoded-window';
+import { timed, type ProfiledThreadCost } from '../pprof/profiled-thread-cost';
+import type { WindowEncoder, WindowEncoderOptions } from '../pprof/window-encoder';
 
 /**
  * The helper thread's script: beside this file, or, when this code runs from
@@ -19,7 +19,7 @@ function workerFile(): string {
   const installed = installedPackage();
   if (!installed.ok) throw new Error(installed.reason);
   const file = installed.bundled
-    ? path.join(installed.root, 'dist', 'pprof', 'encode-worker.js')
+    ? path.join(installed.root, 'dist', 'helper-thread', 'encode-worker.js')
     : path.join(__dirname, 'encode-worker.js');
   // A missing script would only fail once the thread ran: fall back now, with the reason.
   if (!fs.existsSync(file)) throw new Error(`the helper thread's script ${file} is missing`);
@@ -38,7 +38,7 @@ type FinalReply = Exclude<WorkerReply, { kind: 'ask' }>;
 interface Pending {
   resolve(reply: FinalReply): void;
   reject(err: Error): void;
-  readonly cost: MainThreadCost | undefined;
+  readonly cost: ProfiledThreadCost | undefined;
 }
 
 /**
@@ -75,7 +75,7 @@ export class BackgroundEncoder implements WindowEncoder {
     return !this.workerFailed;
   }
 
-  async encode(window: ProfileWindow, cost?: MainThreadCost): Promise<EncodedWindow> {
+  async encode(window: ProfileWindow, cost?: ProfiledThreadCost): Promise<EncodedWindow> {
     const { frames, wall } = this.options;
     if (!this.workerFailed) {
       let reply: FinalReply;
@@ -131,7 +131,7 @@ export class BackgroundEncoder implements WindowEncoder {
     if (worker !== undefined) await worker.terminate();
   }
 
-  private request(make: (id: number) => WorkerRequest, cost: MainThreadCost | undefined): Promise<FinalReply> {
+  private request(make: (id: number) => WorkerRequest, cost: ProfiledThreadCost | undefined): Promise<FinalReply> {
     const worker = this.startedWorker();
     const request = make(this.nextId++);
     return new Promise<FinalReply>((resolve, reject) => {
@@ -206,13 +206,13 @@ export class BackgroundEncoder implements WindowEncoder {
  * thread is not there: loaded then, so a working profiler does not hold them here.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-function encodeHere(window: ProfileWindow, options: CountedEncodeOptions, cost?: MainThreadCost): Promise<EncodedWindow> {
-  const { encodeCounted } = require('./encode-counted') as typeof import('./encode-counted');
-  return encodeCounted(window, options, cost);
+function encodeHere(window: ProfileWindow, options: EncodeOptions, cost?: ProfiledThreadCost): Promise<EncodedWindow> {
+  const { encodeWindow } = require('../pprof/encode-window') as typeof import('../pprof/encode-window');
+  return encodeWindow(window, options, cost);
 }
 
-function buildProfilesModule(): typeof import('./build-profiles') {
-  return require('./build-profiles') as typeof import('./build-profiles');
+function buildProfilesModule(): typeof import('../pprof/build-profiles') {
+  return require('../pprof/build-profiles') as typeof import('../pprof/build-profiles');
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
