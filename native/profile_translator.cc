@@ -94,12 +94,12 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
 
   // Idle samples get no CPU: what the thread spent in the poll is the event
   // loop's, not any code's.
-  out->unmatched_ticks += matcher_.Settle(cutoff_ns, [out](int32_t sample, int64_t cpu_ns,
-                                                           int64_t wall_ns) {
-    const bool idle = out->node_kind[out->sample_node[sample]] == kIdleNode;
-    out->sample_cpu_ns[sample] = idle ? 0 : static_cast<double>(cpu_ns);
-    out->sample_wall_ns[sample] = static_cast<double>(wall_ns);
-  });
+  out->unmatched_ticks +=
+      matcher_.Settle(cutoff_ns, [out](int32_t sample, int64_t cpu_ns, int64_t wall_ns) {
+        const bool idle = out->node_kind[out->sample_node[sample]] == kIdleNode;
+        out->sample_cpu_ns[sample] = idle ? 0 : static_cast<double>(cpu_ns);
+        out->sample_wall_ns[sample] = static_cast<double>(wall_ns);
+      });
   out->translate_ns = MonotonicNs() - t0;
 }
 

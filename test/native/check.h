@@ -61,11 +61,9 @@ inline int RunAll(const char* suite) {
 
 #define CHECK_CONCAT2(a, b) a##b
 #define CHECK_CONCAT(a, b) CHECK_CONCAT2(a, b)
-#define TEST(name)                                                                 \
-  static void CHECK_CONCAT(test_, __LINE__)();                                     \
-  static const check::Register CHECK_CONCAT(reg_, __LINE__)(name,                  \
-                                                            CHECK_CONCAT(test_, __LINE__)); \
+#define TEST(name)                                                                                \
+  static void CHECK_CONCAT(test_, __LINE__)();                                                    \
+  static const check::Register CHECK_CONCAT(reg_, __LINE__)(name, CHECK_CONCAT(test_, __LINE__)); \
   static void CHECK_CONCAT(test_, __LINE__)()
-#define CHECK(cond) \
-  ((cond) ? (void)0 : check::Fail(__FILE__, __LINE__, "CHECK(" #cond ")"))
+#define CHECK(cond) ((cond) ? (void)0 : check::Fail(__FILE__, __LINE__, "CHECK(" #cond ")"))
 #define CHECK_EQ(a, b) check::CheckEq((a), (b), #a, #b, __FILE__, __LINE__)

@@ -14,9 +14,9 @@ using spanprof::ToUs;
 
 namespace {
 
-constexpr int kIntervalUs = 10000;                   // 100 Hz
+constexpr int kIntervalUs = 10000;  // 100 Hz
 constexpr int64_t kIntervalNs = kIntervalUs * 1000LL;
-constexpr int64_t kT0 = 5'000'000'000;               // some monotonic time, ns
+constexpr int64_t kT0 = 5'000'000'000;  // some monotonic time, ns
 
 // Tick k of a steady 100 Hz run: V8's handler takes 20 µs between our reads.
 TickRecord Tick(uint32_t k, int64_t cpu_ns = 0, int32_t slot = 0) {
