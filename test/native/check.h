@@ -4,8 +4,6 @@
 #pragma once
 
 #include <cstdio>
-#include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,7 +11,7 @@ namespace check {
 
 struct Case {
   const char* name;
-  std::function<void()> fn;
+  void (*fn)();
 };
 
 inline std::vector<Case>& Cases() {
@@ -27,7 +25,7 @@ inline int& Failures() {
 }
 
 struct Register {
-  Register(const char* name, std::function<void()> fn) { Cases().push_back({name, std::move(fn)}); }
+  Register(const char* name, void (*fn)()) { Cases().push_back({name, fn}); }
 };
 
 inline void Fail(const char* file, int line, const std::string& what) {
@@ -38,9 +36,9 @@ inline void Fail(const char* file, int line, const std::string& what) {
 template <typename A, typename B>
 void CheckEq(const A& a, const B& b, const char* as, const char* bs, const char* file, int line) {
   if (a == b) return;
-  std::ostringstream s;
-  s << as << " == " << bs << ": " << +a << " != " << +b;
-  Fail(file, line, s.str());
+  // Unary + prints chars and bools as numbers; the checks compare integers.
+  Fail(file, line,
+       std::string(as) + " == " + bs + ": " + std::to_string(+a) + " != " + std::to_string(+b));
 }
 
 inline int RunAll(const char* suite) {
