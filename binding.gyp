@@ -11,7 +11,8 @@
         "native/sampler.cc",
         "native/signal_chain.cc",
         "native/frame_slot_reader.cc",
-        "native/profile_translator.cc"
+        "native/profile_translator.cc",
+        "native/tick_matcher.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # No C++ exceptions: a failed N-API call (as while a worker terminates)

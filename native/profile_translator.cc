@@ -1,6 +1,5 @@
 #include "profile_translator.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include "clock.h"
@@ -17,26 +16,7 @@ NodeKind KindOf(const v8::CpuProfileNode* node, const char* name) {
   return kJsNode;
 }
 
-// V8 stamps a sample with TimeTicks::Now(): CLOCK_MONOTONIC in microseconds,
-// truncated, plus one so that it is never zero (base/platform/time.cc).
-inline int64_t ToUs(int64_t ns) { return ns / 1000 + 1; }
-
-// Longest gap between two consecutive ticks, in sampling intervals, inside
-// which a sample with no tick is taken for one V8 took without a signal.
-// Beyond it the sample counts as unmatched: the bound keeps a loss that
-// nothing else explains (a handler swapped out and back) from being called
-// untimed. A loaded machine delays V8's sampler thread by up to ~150 ms
-// (measured), and deoptimizations go on meanwhile.
-constexpr int64_t kUntimedMaxGapIntervals = 20;
-
 }  // namespace
-
-void ProfileTranslator::Reset(int64_t cpu_ns, int64_t mono_ns) {
-  pending_.clear();
-  has_before_pending_ = false;
-  last_cpu_ns_ = cpu_ns;
-  last_mono_ns_ = mono_ns;
-}
 
 int32_t ProfileTranslator::Intern(const char* s, TranslatedWindow* out) {
   auto [it, inserted] =
@@ -73,38 +53,6 @@ void ProfileTranslator::BuildNodeTable(const v8::CpuProfile* profile,
   }
 }
 
-// First pending tick whose window [before, after] (in µs) holds the
-// timestamp and that no sample has claimed yet; -1 if none.
-int64_t ProfileTranslator::FindTick(int64_t timestamp_us) const {
-  auto it = std::lower_bound(
-      pending_.begin(), pending_.end(), timestamp_us,
-      [](const PendingTick& p, int64_t ts) { return ToUs(p.record.after_ns) < ts; });
-  for (; it != pending_.end() && ToUs(it->record.before_ns) <= timestamp_us; ++it) {
-    if (it->sample < 0) return it - pending_.begin();
-  }
-  return -1;
-}
-
-// True when V8 stamped the sample strictly between two consecutive ticks of
-// ours (no tick, not even a dropped one, between them) that are at most
-// kUntimedMaxGapIntervals apart. V8 stamps a signal's sample inside its
-// handler, which runs inside ours, so such a sample was taken with no signal:
-// V8 records one at every deoptimization (ProfilerEventsProcessor::
-// AddDeoptStack, stamped on the JS thread). From Node 24, Maglev's on-stack
-// replacement can deoptimize at each exit of a hot inner loop, tens of times
-// a millisecond, and every one is a sample.
-bool ProfileTranslator::Untimed(int64_t timestamp_us) const {
-  auto next = std::upper_bound(
-      pending_.begin(), pending_.end(), timestamp_us,
-      [](int64_t ts, const PendingTick& p) { return ts < ToUs(p.record.before_ns); });
-  if (next == pending_.end()) return false;
-  if (next == pending_.begin() && !has_before_pending_) return false;
-  const TickRecord& a = next == pending_.begin() ? before_pending_ : (next - 1)->record;
-  const TickRecord& b = next->record;
-  return b.seq - a.seq == 1u && ToUs(a.after_ns) < timestamp_us &&
-         b.before_ns - a.after_ns <= kUntimedMaxGapIntervals * interval_us_ * 1000LL;
-}
-
 void ProfileTranslator::Translate(const v8::CpuProfile* profile,
                                   int64_t cutoff_ns, TranslatedWindow* out) {
   const int64_t t0 = MonotonicNs();
@@ -117,9 +65,9 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
   out->sample_node.reserve(count);
   for (int i = 0; i < count; ++i) {
     const int64_t ts = profile->GetSampleTimestamp(i);
-    const int64_t tick = FindTick(ts);
-    if (tick < 0) {
-      if (Untimed(ts)) {
+    const TickMatcher::SampleMatch match = matcher_.Match(ts);
+    if (match.tick < 0) {
+      if (match.untimed) {
         ++out->untimed_samples;
         continue;
       }
@@ -134,43 +82,24 @@ void ProfileTranslator::Translate(const v8::CpuProfile* profile,
       ++out->unmatched_samples;
       continue;
     }
-    pending_[tick].sample = static_cast<int32_t>(out->sample_node.size());
+    matcher_.Claim(match.tick, static_cast<int32_t>(out->sample_node.size()));
     // The loop was waiting: whatever span last ran is not running now.
     const bool idle = out->node_kind[found->second] == kIdleNode;
     out->sample_node.push_back(found->second);
     out->sample_time_us.push_back(static_cast<double>(ts));
-    out->sample_slot.push_back(idle ? 0 : pending_[tick].record.slot);
+    out->sample_slot.push_back(idle ? 0 : matcher_.tick(match.tick).slot);
     out->sample_cpu_ns.push_back(0);
     out->sample_wall_ns.push_back(0);
   }
 
-  // CPU and wall time go to samples in tick order. A tick no sample claimed
-  // passes its time on to the next claimed one, so the sum stays whole.
-  std::vector<PendingTick> kept;
-  const PendingTick* last_gone = nullptr;
-  for (const PendingTick& p : pending_) {
-    if (kept.empty() && (p.sample >= 0 || p.record.after_ns < cutoff_ns)) last_gone = &p;
-    if (p.sample >= 0) {
-      // Idle samples get no CPU: what the thread spent in the poll is the
-      // event loop's, not any code's.
-      const bool idle = out->node_kind[out->sample_node[p.sample]] == kIdleNode;
-      out->sample_cpu_ns[p.sample] =
-          idle ? 0 : static_cast<double>(std::max<int64_t>(0, p.record.cpu_ns - last_cpu_ns_));
-      out->sample_wall_ns[p.sample] =
-          static_cast<double>(std::max<int64_t>(0, p.record.after_ns - last_mono_ns_));
-      last_cpu_ns_ = p.record.cpu_ns;
-      last_mono_ns_ = p.record.after_ns;
-    } else if (p.record.after_ns >= cutoff_ns) {
-      kept.push_back(p);
-    } else {
-      ++out->unmatched_ticks;
-    }
-  }
-  if (last_gone != nullptr) {
-    before_pending_ = last_gone->record;
-    has_before_pending_ = true;
-  }
-  pending_.swap(kept);
+  // Idle samples get no CPU: what the thread spent in the poll is the event
+  // loop's, not any code's.
+  out->unmatched_ticks +=
+      matcher_.Settle(cutoff_ns, [out](int32_t sample, int64_t cpu_ns, int64_t wall_ns) {
+        const bool idle = out->node_kind[out->sample_node[sample]] == kIdleNode;
+        out->sample_cpu_ns[sample] = idle ? 0 : static_cast<double>(cpu_ns);
+        out->sample_wall_ns[sample] = static_cast<double>(wall_ns);
+      });
   out->translate_ns = MonotonicNs() - t0;
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tick_matcher.h"
 #include "tick_ring.h"
 
 namespace spanprof {
@@ -48,48 +49,28 @@ struct TranslatedWindow {
 
 class ProfileTranslator {
  public:
-  explicit ProfileTranslator(int interval_us) : interval_us_(interval_us) {}
+  explicit ProfileTranslator(int interval_us) : matcher_(interval_us) {}
   // Thread CPU and monotonic time when sampling (re)started; deltas start here.
-  void Reset(int64_t cpu_ns, int64_t mono_ns);
+  void Reset(int64_t cpu_ns, int64_t mono_ns) { matcher_.Reset(cpu_ns, mono_ns); }
   // Records from the ring, in the order the handler wrote them.
-  void AddTick(const TickRecord& r) { pending_.push_back({r, -1}); }
+  void AddTick(const TickRecord& r) { matcher_.AddTick(r); }
   // Fills `out` from `profile`. Ticks before `cutoff_ns` (when the next
   // profile started) that no sample claimed are final; later ones may still
   // belong to the next profile and are kept.
   void Translate(const v8::CpuProfile* profile, int64_t cutoff_ns,
                  TranslatedWindow* out);
-  size_t pending() const { return pending_.size(); }
-  // Our handler was found bypassed: the next tick does not follow the last
-  // one without a signal lost between them.
-  void ForgetLastTick() { has_before_pending_ = false; }
-  // Our handler is in front of V8's from `mono_ns` on, and its next tick
-  // will carry `next_seq`: that moment stands for the tick before the first.
-  void SetOrigin(int64_t mono_ns, uint32_t next_seq) {
-    before_pending_ = TickRecord{mono_ns, mono_ns, 0, 0, next_seq - 1u};
-    has_before_pending_ = true;
-  }
+  size_t pending() const { return matcher_.pending(); }
+  // See TickMatcher::ForgetLastTick and SetOrigin.
+  void ForgetLastTick() { matcher_.ForgetLastTick(); }
+  void SetOrigin(int64_t mono_ns, uint32_t next_seq) { matcher_.SetOrigin(mono_ns, next_seq); }
 
  private:
-  struct PendingTick {
-    TickRecord record;
-    int32_t sample;  // index into out->sample_*, or -1
-  };
   int32_t Intern(const char* s, TranslatedWindow* out);
   void BuildNodeTable(const v8::CpuProfile* profile, TranslatedWindow* out);
-  int64_t FindTick(int64_t timestamp_us) const;
-  bool Untimed(int64_t timestamp_us) const;
 
-  const int interval_us_;
-  std::vector<PendingTick> pending_;
-  // The tick just before pending_.front() in the handler's order, once it
-  // has left pending_: the left neighbour of a sample older than every
-  // pending tick.
-  TickRecord before_pending_{};
-  bool has_before_pending_ = false;
+  TickMatcher matcher_;
   std::unordered_map<const v8::CpuProfileNode*, int32_t> node_index_;
   std::unordered_map<std::string, int32_t> string_index_;
-  int64_t last_cpu_ns_ = 0;
-  int64_t last_mono_ns_ = 0;
 };
 
 }  // namespace spanprof

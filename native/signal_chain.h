@@ -26,8 +26,7 @@ enum SharedIndex : int {
   kSlotIndex = 0,
   kTicksIndex = 1,
   kDroppedIndex = 2,
-  kUnmatchedIndex = 3,
-  kSharedLength = 4,
+  kSharedLength = 3,
 };
 
 // Installs the chained handler (reference-counted across isolates). Call after
