@@ -16,7 +16,7 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const YAML = require('yaml');
 const { startIngestServer } = require('./support/ingest-server');
-const { readSamples } = require('../dist/pprof');
+const { readSamples } = require('./support/read-pprof');
 
 const root = path.join(__dirname, '..');
 const example = path.join(root, 'examples', 'grafana-tempo');

@@ -13,7 +13,7 @@ const { availableMechanisms, registerContextManager, resetGlobals, newTracing, n
 const { spanRegistry } = require('../dist/otel/span-registry');
 const { decodedLabelCounts } = require('./support/go-pprof');
 const spanprof = require('../dist');
-const { decodeProfileSync } = require('../dist/pprof/index.js');
+const { decodeProfileSync } = require('./support/read-pprof');
 
 const { withLabels, currentLabels } = spanprof;
 const immediate = () => new Promise((resolve) => setImmediate(resolve));
@@ -255,7 +255,7 @@ test('profile_id without OpenTelemetry: the profile holds span_id = id samples f
     assert.deepEqual(Object.keys(counts.span_id), [id], 'no other span id');
     assert.equal(counts.trace_id, undefined, 'no trace id made up');
     // Which code carries it: read the samples themselves.
-    const { readSamples } = require('../dist/pprof/index.js');
+    const { readSamples } = require('./support/read-pprof');
     let mineWith = 0;
     let mineAll = 0;
     let otherWith = 0;

@@ -5,15 +5,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const {
-  encodeWindow,
-  decodeProfile,
-  decodeProfileSync,
-  readSamples,
-  sampleTypesOf,
-  SAMPLING_PERIOD_NS,
-} = require('../dist/pprof/index.js');
-const { sampleWindow, handWindow, stopSampler, busyFor, Kind } = require('./support/profile-windows.js');
+const { encodeWindow } = require('../dist/pprof/index.js');
+const { decodeProfile, decodeProfileSync, readSamples, sampleTypesOf } = require('./support/read-pprof');
+const { sampleWindow, handWindow, stopSampler, busyFor, Kind, PERIOD_NS } = require('./support/profile-windows.js');
 const { burnCpu } = require('./support/cpu-burn.js');
 const { goMissingReason, goPprofRaw, parseRaw, labelCounts, decodedLabelCounts } = require('./support/go-pprof.js');
 
@@ -58,7 +52,7 @@ function assertWellFormed(profile, valueType) {
   const text = (i) => profile.stringTable.strings[Number(i)];
   assert.equal(text(profile.periodType.type), valueType);
   assert.equal(text(profile.periodType.unit), 'nanoseconds');
-  assert.equal(Number(profile.period), SAMPLING_PERIOD_NS);
+  assert.equal(Number(profile.period), PERIOD_NS);
   for (const f of profile.function) assert.notEqual(Number(f.id), 0, 'function id 0');
   for (const l of profile.location) {
     assert.notEqual(Number(l.id), 0, 'location id 0');

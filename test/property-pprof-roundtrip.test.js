@@ -8,8 +8,8 @@ const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
 const fc = require('fast-check');
 const { Profile } = require('pprof-format');
-const { encodeWindow, functionDisplayName, SAMPLING_PERIOD_NS } = require('../dist/pprof');
-const { handWindow, Kind } = require('./support/profile-windows');
+const { encodeWindow, functionDisplayName } = require('../dist/pprof');
+const { handWindow, Kind, PERIOD_NS } = require('./support/profile-windows');
 
 const MAX_LABEL_BYTES = 2048;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -179,7 +179,7 @@ test('random windows round-trip through the encoder and pprof-format', async () 
       assert.deepEqual(p.sampleType.map((t) => [str(t.type), str(t.unit)]), [['samples', 'count'], ['cpu', 'nanoseconds']]);
       assert.equal(BigInt(p.timeNanos), spec.startEpochNs);
       assert.equal(BigInt(p.durationNanos), spec.durationNs);
-      assert.equal(Number(p.period), SAMPLING_PERIOD_NS);
+      assert.equal(Number(p.period), PERIOD_NS);
       // Pyroscope refuses id 0 and dangling references.
       for (const f of p.function) assert.notEqual(Number(f.id), 0);
       for (const l of p.location) assert.ok(p.function.some((f) => f.id === l.line[0].functionId));

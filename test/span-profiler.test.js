@@ -116,3 +116,21 @@ test('windowMs must be positive', () => {
     /windowMs must be > 0/,
   );
 });
+
+test('the profiles state the interval the sampler ran at as their period', async () => {
+  const { encodeWindow } = require('../dist/pprof');
+  const { decodeProfile } = require('./support/read-pprof');
+  for (const intervalMicros of [10_000, 4_000]) {
+    const sink = memorySink();
+    const p = new SpanProfiler(binding(), { windowMs: 60_000, intervalMicros, labels: fixedLabels(new Map()), sink });
+    p.start();
+    spinCpu(100);
+    await p.stop(1000);
+    const window = sink.windows.at(-1);
+    assert.equal(window.periodNs, intervalMicros * 1000);
+    const encoded = await encodeWindow(window, { wall: true });
+    for (const { gzip } of encoded.profiles) {
+      assert.equal(Number((await decodeProfile(gzip)).period), intervalMicros * 1000);
+    }
+  }
+});

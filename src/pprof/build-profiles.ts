@@ -16,8 +16,6 @@ import {
 } from './frame-names';
 import { ProfileBuilder, type LabelPairs } from './profile-builder';
 
-/** V8's sampling interval: the period every profile states. */
-export const SAMPLING_PERIOD_NS = 10_000_000;
 
 /**
  * Pyroscope refuses label values longer than this by default, counted in
@@ -34,16 +32,6 @@ function utf8Length(s: string): number {
 const SPAN_ID_FORMAT = /^[0-9a-f]{16}$/;
 const TRACE_ID_FORMAT = /^[0-9a-f]{32}$/;
 
-export interface BuildOptions {
-  /** Also build the wall-clock profile. */
-  readonly wall: boolean;
-  /**
-   * Where each JavaScript function is in the code the user wrote (source
-   * maps, short paths). Without one, frames keep V8's generated locations.
-   */
-  readonly frames?: FrameMapper;
-}
-
 export interface WindowProfiles {
   readonly cpu: Profile;
   readonly wall?: Profile;
@@ -58,7 +46,20 @@ export interface NodeFunction {
 }
 
 /**
- * Turns a closed window into pprof profiles.
+ * The function of every node of the window, undefined for the root. This is
+ * the only step that needs the frame mapper, so it runs where the mapper
+ * lives, and the rest of the build can run on another thread.
+ */
+export function nodeFunctions(window: ProfileWindow, frames: FrameMapper | undefined): (NodeFunction | undefined)[] {
+  const nodeCount = window.raw.nodes.parent.length;
+  const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i, frames);
+  return functions;
+}
+
+/**
+ * Turns a closed window into pprof profiles, its nodes' functions resolved
+ * (nodeFunctions).
  *
  * Stacks: the node table is V8's call tree in leaf-node mode: one node per
  * function on a path, with the function's start line and column. Functions
@@ -77,23 +78,6 @@ export interface NodeFunction {
  *   as `idleCpuNs`. In the wall profile they are an `(idle)` stack with no
  *   span label, since many requests wait at once and none owns the wait.
  */
-export function buildProfiles(window: ProfileWindow, options: BuildOptions): WindowProfiles {
-  return buildWithFunctions(window, nodeFunctions(window, options.frames), options.wall);
-}
-
-/**
- * The function of every node of the window, undefined for the root. This is
- * the only step that needs the frame mapper, so it runs where the mapper
- * lives, and the rest of the build can run on another thread.
- */
-export function nodeFunctions(window: ProfileWindow, frames: FrameMapper | undefined): (NodeFunction | undefined)[] {
-  const nodeCount = window.raw.nodes.parent.length;
-  const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
-  for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i, frames);
-  return functions;
-}
-
-/** buildProfiles with the nodes' functions already resolved. */
 export function buildWithFunctions(
   window: ProfileWindow,
   functions: readonly (NodeFunction | undefined)[],
@@ -108,13 +92,13 @@ export function buildWithFunctions(
     window.endEpochNs > window.startEpochNs ? window.endEpochNs - window.startEpochNs : 0n;
   const comments = windowComments(window);
   const cpu = new StackedProfile(
-    new ProfileBuilder({ valueType: 'cpu', periodNs: SAMPLING_PERIOD_NS, timeNanos, durationNanos, comments }),
+    new ProfileBuilder({ valueType: 'cpu', periodNs: window.periodNs, timeNanos, durationNanos, comments }),
     window,
     functions,
   );
   const wall = withWall
     ? new StackedProfile(
-        new ProfileBuilder({ valueType: 'wall', periodNs: SAMPLING_PERIOD_NS, timeNanos, durationNanos, comments }),
+        new ProfileBuilder({ valueType: 'wall', periodNs: window.periodNs, timeNanos, durationNanos, comments }),
         window,
         functions,
       )

@@ -38,6 +38,8 @@ export interface ProfileWindow {
   /** Wall-clock bounds, Unix epoch nanoseconds. */
   readonly startEpochNs: bigint;
   readonly endEpochNs: bigint;
+  /** The sampling interval the window was taken at: the profiles' period. */
+  readonly periodNs: number;
   /** slot id → labels; slot 0 and unknown slots carry none. */
   readonly labels: ReadonlyMap<number, SpanLabels>;
   readonly counters: WindowCounters;

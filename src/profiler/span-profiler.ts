@@ -111,7 +111,7 @@ export class SpanProfiler {
       const droppedTicks = (c.droppedTicks - this.lastDropped) >>> 0;
       this.lastTicks = c.ticks;
       this.lastDropped = c.droppedTicks;
-      const window = buildWindow(raw, this.options.labels, this.clock, { ticks, droppedTicks });
+      const window = buildWindow(raw, this.options.labels, this.clock, { ticks, droppedTicks }, this.sampler.intervalMicros * 1000);
       const pause = this.pauses.begin();
       this.options.sink.consume(window, pause);
       pause.add(Number(process.hrtime.bigint() - t0));

@@ -18,6 +18,7 @@ export function buildWindow(
   source: SlotLabelSource,
   clock: EpochClock,
   ticks: TickDelta,
+  periodNs: number,
 ): ProfileWindow {
   const slots = new Set<number>();
   const samples = raw.samples.slot;
@@ -36,6 +37,7 @@ export function buildWindow(
     raw,
     startEpochNs: clock.toEpochNs(raw.startUs),
     endEpochNs: clock.toEpochNs(raw.endUs),
+    periodNs,
     labels,
     counters: {
       ticks: ticks.ticks,

@@ -40,11 +40,14 @@ export function validateIntervalMicros(value: unknown): number {
 export class ThreadSampler {
   /** Index 0 is the span-label slot of the running code (SharedIndex.Slot). */
   readonly slotView: Int32Array;
+  /** Microseconds between samples. */
+  readonly intervalMicros: number;
   private readonly native: NativeSampler;
   private readonly onExit = (): void => this.stop();
 
   constructor(binding: NativeBinding, options: ThreadSamplerOptions = {}) {
     const interval = validateIntervalMicros(options.intervalMicros ?? DEFAULT_INTERVAL_MICROS);
+    this.intervalMicros = interval;
     this.native = new binding.Sampler(interval);
     this.slotView = new Int32Array(this.native.shared);
   }

@@ -67,7 +67,7 @@ module.exports = { goMissingReason, goPprofRaw, parseRaw, labelCounts };
 
 /** label key → value → sample count, from pprof-format's decoder (a Profile). */
 function decodedLabelCounts(profile) {
-  const { readSamples } = require('../../dist/pprof/index.js');
+  const { readSamples } = require('./read-pprof');
   return labelCounts(readSamples(profile));
 }
 
@@ -78,7 +78,7 @@ function decodedLabelCounts(profile) {
  */
 function labelCountsBothWays(file) {
   const fs = require('node:fs');
-  const { decodeProfileSync } = require('../../dist/pprof/index.js');
+  const { decodeProfileSync } = require('./read-pprof');
   const profile = decodeProfileSync(fs.readFileSync(file));
   const decoded = decodedLabelCounts(profile);
   if (goMissingReason()) return decoded;

@@ -3,6 +3,9 @@
 // around the code each phase runs, and hand-built ones for edge cases.
 const { loadNative } = require('../../dist/native/load.js');
 
+/** The sampler's interval here, 10 ms, as the profiles' period. */
+const PERIOD_NS = 10_000_000;
+
 let sampler;
 let binding;
 
@@ -16,7 +19,7 @@ function nativeBinding() {
 }
 
 function theSampler() {
-  if (!sampler) sampler = new (nativeBinding().Sampler)(10000);
+  if (!sampler) sampler = new (nativeBinding().Sampler)(PERIOD_NS / 1000);
   return sampler;
 }
 
@@ -58,6 +61,7 @@ function windowOf(raw, labels) {
     raw,
     startEpochNs: epochOfMonotonicUs(raw.startUs),
     endEpochNs: epochOfMonotonicUs(raw.endUs),
+    periodNs: PERIOD_NS,
     labels,
     counters: {
       ticks: raw.samples.node.length + raw.stats.unmatchedTicks,
@@ -128,6 +132,7 @@ function handWindow({ nodes, samples, labels = new Map(), startEpochNs = 1_700_0
     raw,
     startEpochNs,
     endEpochNs: startEpochNs + durationNs,
+    periodNs: PERIOD_NS,
     labels,
     counters: { ticks: samples.length, droppedTicks: 0, unmatchedSamples: 0, unmatchedTicks: 0, untimedSamples: 0, unlabelledSamples: 0 },
   };
@@ -136,4 +141,4 @@ function handWindow({ nodes, samples, labels = new Map(), startEpochNs = 1_700_0
 /** Node kinds, as src/native/types.ts numbers them. */
 const Kind = { Js: 0, Root: 1, Program: 2, Idle: 3, Gc: 4 };
 
-module.exports = { sampleWindow, handWindow, shiftedWindow, stopSampler, busyFor, Kind };
+module.exports = { sampleWindow, handWindow, shiftedWindow, stopSampler, busyFor, Kind, PERIOD_NS };

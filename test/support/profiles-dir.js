@@ -2,7 +2,7 @@
 // Reads every CPU profile a run wrote into a directory.
 const fs = require('node:fs');
 const path = require('node:path');
-const { decodeProfileSync, readSamples } = require('../../dist/pprof');
+const { decodeProfileSync, readSamples } = require('./read-pprof');
 
 function readCpuSamples(dir) {
   const samples = [];
