@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import type { ProfileSet, StackWeight } from './model';
 import { pageLibraries } from './page/libraries';
 import type { PageData, PageWeights } from './page/page-data';
-import { formatDuration } from './format';
-import { reportPage } from './page/report-page';
+import { pageScript } from './page/page-script';
 import { REPORT_CSS } from './page/styles';
 
 export interface RenderOptions {
@@ -14,15 +13,16 @@ export interface RenderOptions {
 
 /**
  * One self-contained HTML page: the profile data as JSON, the flame-graph
- * library, and the page script, all inline. A Content-Security-Policy lets
- * only those exact scripts run (by hash) and forbids every fetch, so the
- * page works offline and a string in the profiles cannot become code.
+ * library, and the page script (built from src/report-page/), all inline. A
+ * Content-Security-Policy lets only those exact scripts run (by hash) and
+ * forbids every fetch, so the page works offline and a string in the
+ * profiles cannot become code.
  */
 export function renderReportHtml(set: ProfileSet, options: RenderOptions = {}): string {
   const data = pageData(set, options.generatedAt ?? new Date());
   const scripts = [
     ...pageLibraries().map((lib) => ({ comment: `${lib.name} ${lib.version} (${lib.license})`, source: lib.source })),
-    { comment: 'spanprof report page', source: `'use strict';\n(${reportPage.toString()})(${formatDuration.toString()});\n` },
+    { comment: 'spanprof report page', source: pageScript() },
   ].map((s) => ({ ...s, source: scriptText(s.source) }));
 
   const csp = [

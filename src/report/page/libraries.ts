@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { installedPackage } from '../../package/installed-package';
+import { distPath } from './dist-path';
 
 /** A browser script the report inlines, read from the installed package. */
 export interface PageLibrary {
@@ -18,10 +18,7 @@ export interface PageLibrary {
  * the network nor the d3 packages at run time.
  */
 function vendorDir(): string {
-  // From the installed package's files, also when this code runs from a bundle.
-  const installed = installedPackage();
-  if (!installed.ok) throw new Error(`cannot find the report's browser libraries: ${installed.reason}`);
-  return path.join(installed.root, 'dist', 'vendor');
+  return distPath("the report's browser libraries", 'vendor');
 }
 
 interface VendoredLibrary {

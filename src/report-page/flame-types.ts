@@ -1,45 +1,8 @@
 /**
- * The few browser interfaces the report page uses. The package compiles for
- * Node, without the DOM library; declaring only what the page touches keeps
- * those types out of every other file and still checks the page's code.
+ * The parts of d3 and d3-flame-graph the page calls. Their UMD builds,
+ * inlined before the page script, define the globals `d3` and `flamegraph`;
+ * the package carries no type definitions for them.
  */
-
-export interface PageEvent {
-  readonly key?: string;
-  preventDefault(): void;
-}
-
-export interface PageElement {
-  textContent: string | null;
-  className: string;
-  hidden: boolean;
-  title: string;
-  value: string;
-  type: string;
-  readonly clientWidth: number;
-  readonly classList: {
-    add(...tokens: string[]): void;
-    remove(...tokens: string[]): void;
-    toggle(token: string, force?: boolean): boolean;
-  };
-  readonly style: { setProperty(name: string, value: string): void };
-  setAttribute(name: string, value: string): void;
-  append(...nodes: (PageElement | string)[]): void;
-  replaceChildren(...nodes: (PageElement | string)[]): void;
-  addEventListener(type: string, listener: (event: PageEvent) => void): void;
-  focus(): void;
-}
-
-export interface PageDocument {
-  getElementById(id: string): PageElement | null;
-  createElement(tag: string): PageElement;
-}
-
-export interface PageWindow {
-  addEventListener(type: string, listener: () => void): void;
-  setTimeout(callback: () => void, ms: number): number;
-  clearTimeout(id: number): void;
-}
 
 /** d3's selection, as far as the flame graph needs it. */
 export interface D3Selection {
@@ -48,7 +11,7 @@ export interface D3Selection {
 }
 
 export interface D3 {
-  select(element: PageElement): D3Selection;
+  select(element: Element): D3Selection;
 }
 
 /** One frame of the data handed to d3-flame-graph. */
@@ -76,7 +39,7 @@ export interface FlameChart {
   transitionDuration(ms: number): FlameChart;
   minFrameSize(px: number): FlameChart;
   sort(sort: boolean): FlameChart;
-  setDetailsElement(element: PageElement): FlameChart;
+  setDetailsElement(element: Element): FlameChart;
   setLabelHandler(handler: (node: FlameNode) => string): FlameChart;
   setSearchMatch(match: (node: FlameNode, term: string) => boolean): FlameChart;
   setSearchHandler(handler: (results: FlameNode[], sum: number, total: number) => void): FlameChart;
