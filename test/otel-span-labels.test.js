@@ -214,6 +214,27 @@ for (const form of ['wrapper', 'processor']) {
       lone.end();
     });
 
+    test("a foreign local root takes the tracker's options, whatever a wrapper was made with", () => {
+      // A wrapper made with other scopes, after the tracker: it no longer decides for spans it never saw.
+      setup({ processor, spanIdScope: 'all', spanNameScope: 'all' });
+      const foreign = newTracing({}).inner.getTracer('instrumentation');
+      const lone = foreign.startSpan('lone');
+      context.with(trace.setSpan(ROOT_CONTEXT, lone), () => {
+        const child = foreign.startSpan('child');
+        // Scope `root`: the child's code carries its local root, not itself as `all` would have it.
+        context.with(trace.setSpan(context.active(), child), () =>
+          assert.deepEqual(t.read(), { spanId: idOf(lone), traceId: lone.spanContext().traceId, spanName: 'lone' }));
+        child.end();
+      });
+      lone.end();
+      // A tracker told to leave names out, as start() is by SPANPROF_SPAN_NAME_SCOPE=none.
+      t.tracker.disable();
+      t = newTracker({ adoptOptions: otel.resolveLabelOptions({ spanNameScope: 'none' }) });
+      const quiet = foreign.startSpan('quiet');
+      context.with(trace.setSpan(ROOT_CONTEXT, quiet), () => assert.deepEqual(t.read(), { spanId: idOf(quiet), traceId: quiet.spanContext().traceId }));
+      quiet.end();
+    });
+
     test('a span renamed after start is labelled with its name as it is when the window closes', () => {
       const { tracer } = setup({ processor });
       tracer.startActiveSpan('GET', (span) => {

@@ -57,12 +57,6 @@ export function start(options: StartOptions = {}): Spanprof {
   if (!exporter) return disabledHandle('no destination configured', config);
 
   const slots = new SlotTable({ traceIds: config.traceIdLabel });
-  // Spans started by tracers spanprof does not wrap are labelled with the
-  // configured scopes too: this is what makes the zero-code start work.
-  spanRegistry.adoptOptions = resolveLabelOptions({
-    spanIdScope: config.spanIdScope,
-    spanNameScope: config.spanNameScope,
-  });
   const frames = createFrameMapper({ enabled: config.sourceMaps, logger });
   const sink = new ExportingSink({ exporter, logger, wall: config.wall, frames, onEncoded: onWindow });
   const profiler = new SpanProfiler(native.binding, {
@@ -79,7 +73,10 @@ export function start(options: StartOptions = {}): Spanprof {
       else logger.debug(message);
     },
   });
-  const tracker = new ContextTracker({ slots });
+  // Spans started by tracers spanprof does not wrap are labelled with the
+  // configured scopes too: this is what makes the zero-code start work.
+  const adoptOptions = resolveLabelOptions({ spanIdScope: config.spanIdScope, spanNameScope: config.spanNameScope });
+  const tracker = new ContextTracker({ slots, adoptOptions });
   const labelSets = new LabelSetBudget(config.maxLabelSets, (message) => logger.warn(message));
   const stopCountingLabelSets = slots.onWindowClosed(() => labelSets.windowClosed());
   useLabelSetBudget(labelSets);

@@ -11,6 +11,7 @@ import type { FrameHolder, FrameSlotReader } from './frame-holders';
 import { ownContextManager, onOwnContextManager } from '../labels/label-context';
 import { registeredContextManager, watchContextManager } from './global-context-manager';
 import type { LabelEntry } from './label-entry';
+import { DEFAULT_LABEL_OPTIONS, type ResolvedLabelOptions } from './label-options';
 import { spanRegistry } from './span-registry';
 import type { SpanRegistry } from './span-registry';
 import { MAX_SLOT_CAPACITY, SlotTable } from './slot-table';
@@ -29,6 +30,11 @@ export interface ContextTrackerOptions {
    * of @opentelemetry/api, in ms; 0 turns it off. Default 1000.
    */
   readonly recheckMs?: number;
+  /**
+   * Label options for spans this tracker meets first, started by a tracer
+   * spanprof does not wrap, under no local root it knows. Default: scopes `root`.
+   */
+  readonly adoptOptions?: ResolvedLabelOptions;
 }
 
 const DEFAULT_RECHECK_MS = 1000;
@@ -71,6 +77,7 @@ export class ContextTracker {
   private readonly slots: SlotTable;
   private readonly recheckMs: number;
   private readonly registry: SpanRegistry = spanRegistry;
+  private readonly adoptOptions: ResolvedLabelOptions;
   private target: Int32Array = new Int32Array(1);
   private index = 0;
   private enabled = false;
@@ -93,6 +100,7 @@ export class ContextTracker {
     if (!(options.slots instanceof SlotTable)) {
       throw new TypeError(`slots must be a SlotTable; got ${String(options.slots)}`);
     }
+    this.adoptOptions = options.adoptOptions ?? DEFAULT_LABEL_OPTIONS;
     const recheckMs = options.recheckMs ?? DEFAULT_RECHECK_MS;
     if (typeof recheckMs !== 'number' || !Number.isInteger(recheckMs) || recheckMs < 0) {
       throw new RangeError(
@@ -217,7 +225,7 @@ export class ContextTracker {
 
   private entryFor(ctx: Context): LabelEntry | null {
     try {
-      return this.registry.entryOf(ctx);
+      return this.registry.entryOf(ctx, this.adoptOptions);
     } catch {
       // Not an OTel context (a caller passed something else to `with`).
       return null;

@@ -17,7 +17,6 @@ export class ProfilingSpanProcessor {
 
   constructor(options?: SpanLabelOptions) {
     this.options = resolveLabelOptions(options);
-    spanRegistry.adoptOptions = this.options;
   }
 
   onStart(span: StartedSpan, parentContext: Context): void {

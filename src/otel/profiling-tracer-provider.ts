@@ -28,7 +28,6 @@ export class ProfilingTracerProvider implements TracerProvider {
       throw new TypeError(`provider must be an OpenTelemetry TracerProvider (an object with getTracer()); got ${String(provider)}`);
     }
     this.options = resolveLabelOptions(options);
-    spanRegistry.adoptOptions = this.options;
   }
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {

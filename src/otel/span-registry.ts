@@ -34,8 +34,6 @@ interface SdkSpanFields {
  * that is not wrapped): live spans by id, and a live local root per trace.
  */
 export class SpanRegistry {
-  /** Options for spans started elsewhere whose local root is unknown. */
-  adoptOptions: ResolvedLabelOptions = DEFAULT_LABEL_OPTIONS;
   /** Spans seen starting through spanprof (tracer wrapper or span processor). */
   spansStarted = 0;
   private readonly live = new Map<string, SpanRecord>();
@@ -82,7 +80,7 @@ export class SpanRegistry {
           !parentContextOfSpan.isRemote &&
           parentContextOfSpan.traceId === spanContext.traceId
         ) {
-          root = this.recordOf(parent)?.root;
+          root = this.recordOf(parent, options)?.root;
         }
       }
     }
@@ -115,24 +113,26 @@ export class SpanRegistry {
   }
 
   /** The record of any span; spans started elsewhere are learned on first sight. */
-  recordOf(span: Span): SpanRecord | null {
+  recordOf(span: Span, adoptOptions: ResolvedLabelOptions = DEFAULT_LABEL_OPTIONS): SpanRecord | null {
     const record = this.read(span);
-    return record !== undefined ? record : this.adopt(span);
+    return record !== undefined ? record : this.adopt(span, adoptOptions);
   }
 
   /**
    * The entry that code running in this context publishes (its span's,
-   * combined with the custom labels in it); null for none.
+   * combined with the custom labels in it); null for none. A span met here
+   * first, started by a tracer spanprof does not wrap and under no root it
+   * knows, is labelled with `adoptOptions`.
    * Contexts are immutable, so the answer is kept on the context object: the
    * trackers ask on every continuation.
    */
-  entryOf(ctx: Context): LabelEntry | null {
+  entryOf(ctx: Context, adoptOptions: ResolvedLabelOptions = DEFAULT_LABEL_OPTIONS): LabelEntry | null {
     const cached = (ctx as EntryCarrier)[kEntry];
     if (cached !== undefined) return cached;
     const span = trace.getSpan(ctx);
     let entry: LabelEntry | null = null;
     if (span !== undefined) {
-      const record = this.recordOf(span);
+      const record = this.recordOf(span, adoptOptions);
       entry = record === null ? null : record.entry();
     }
     const custom = labelSetOf(ctx);
@@ -141,7 +141,7 @@ export class SpanRegistry {
     return entry;
   }
 
-  private adopt(span: Span): SpanRecord | null {
+  private adopt(span: Span, options: ResolvedLabelOptions): SpanRecord | null {
     const known = this.detached.get(span);
     if (known !== undefined) return known;
     let record: SpanRecord | null = null;
@@ -149,7 +149,7 @@ export class SpanRegistry {
       const spanContext = span.spanContext();
       // A remote span context is not a span of this process.
       if (isSpanContextValid(spanContext) && !spanContext.isRemote) {
-        record = this.live.get(spanContext.spanId) ?? this.adoptForeign(span, spanContext);
+        record = this.live.get(spanContext.spanId) ?? this.adoptForeign(span, spanContext, options);
       }
     } catch {
       record = null;
@@ -159,7 +159,7 @@ export class SpanRegistry {
   }
 
   /** A span another tracer started: its local root is found by parent id, then by trace. */
-  private adoptForeign(span: Span, spanContext: SpanContext): SpanRecord {
+  private adoptForeign(span: Span, spanContext: SpanContext, options: ResolvedLabelOptions): SpanRecord {
     const fields = span as SdkSpanFields;
     const knowsParent = 'parentSpanContext' in fields || 'parentSpanId' in fields;
     const parentId = fields.parentSpanContext?.spanId ?? fields.parentSpanId;
@@ -169,7 +169,7 @@ export class SpanRegistry {
     }
     const rootUnknown = root === undefined && localParentId(span) !== undefined;
     const name = typeof fields.name === 'string' ? fields.name : undefined;
-    const record = new SpanRecord(span, spanContext, name, root?.options ?? this.adoptOptions, root, rootUnknown);
+    const record = new SpanRecord(span, spanContext, name, root?.options ?? options, root, rootUnknown);
     if (span.isRecording() && fields.ended !== true) {
       this.track(record);
       markProfileId(record);

@@ -78,10 +78,10 @@ function newTracing({ spanIdScope, spanNameScope, sampler, processor = false, re
  * a native sampler (never started) reads; `read()` gives the labels of the
  * slot the signal handler would record now.
  */
-function newTracker({ capacity, mechanism } = {}) {
+function newTracker({ capacity, mechanism, adoptOptions } = {}) {
   const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
   const cell = new Int32Array(1);
-  const tracker = new otel.ContextTracker({ slots, mechanism });
+  const tracker = new otel.ContextTracker({ slots, mechanism, ...(adoptOptions ? { adoptOptions } : {}) });
   const frames = mechanism === 'frame-slot' ? new (nativeBinding().Sampler)(10_000) : undefined;
   tracker.enable(cell, 0, frames);
   const slotNow = frames === undefined ? () => cell[0] : () => frames.frameSlot();
