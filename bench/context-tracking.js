@@ -29,7 +29,7 @@ const { median } = require('./lib/stats');
 
 const floor = process.argv.includes('--floor');
 
-const dist = path.join(__dirname, '..', 'dist', 'otel');
+const internal = path.join(__dirname, '..', 'dist', 'internal');
 
 if (process.argv[2] === '--child') {
   child(process.argv[3], intOption('requests', 20), intOption('awaits', 4000));
@@ -38,7 +38,7 @@ if (process.argv[2] === '--child') {
 }
 
 function parent(runs, requests, awaits) {
-  const { asyncContextFacts } = require(path.join(dist, 'async-context-frame'));
+  const { asyncContextFacts } = require(internal);
   const facts = asyncContextFacts();
   const configs = ['off', 'async-hooks'];
   if (facts.contextFrame && facts.hooksWithoutPromises) configs.push('context-frame');
@@ -94,7 +94,7 @@ function child(config, requests, awaits) {
   const { context, trace } = require('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
   const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
-  const { ContextTracker, ProfilingTracerProvider, SlotTable } = require(dist);
+  const { ContextTracker, ProfilingTracerProvider, SlotTable } = require(internal);
 
   context.setGlobalContextManager(new AsyncLocalStorageContextManager());
   const provider = new ProfilingTracerProvider(new BasicTracerProvider());
@@ -102,13 +102,13 @@ function child(config, requests, awaits) {
   const tracer = trace.getTracer('bench');
   const cell = new Int32Array(1);
   if (config.endsWith('+hooks')) {
-    const { installContinuationHooks } = require(path.join(dist, 'continuation-hooks'));
+    const { installContinuationHooks } = require(internal);
     const empty = () => {};
     installContinuationHooks(config.slice(0, -'+hooks'.length), { enterCallback: empty, enterContinuation: empty, exit: empty });
   } else if (config !== 'off') {
     const slots = new SlotTable();
     // The native sampler reads frames (it need not run for the tracker's cost).
-    const { loadNative } = require(path.join(dist, '..', 'native', 'load'));
+    const { loadNative } = require(internal);
     const native = loadNative();
     const frames = config === 'frame-slot' && native.ok ? new native.binding.Sampler(10_000) : undefined;
     new ContextTracker({ slots, mechanism: config }).enable(cell, 0, frames);

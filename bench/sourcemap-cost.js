@@ -151,10 +151,7 @@ function buildLayouts(root) {
 
 /** In a fresh process: profile the app and time the mapping of each window. */
 async function child({ entry, root, windowMs, windows, prepare }) {
-  const { loadNative } = require(path.join(REPO, 'dist/native/load'));
-  const { ThreadSampler } = require(path.join(REPO, 'dist/sampler/thread-sampler'));
-  const { createFrameMapper } = require(path.join(REPO, 'dist/sourcemap'));
-  const { BackgroundEncoder } = require(path.join(REPO, 'dist/helper-thread'));
+  const { loadNative, ThreadSampler, createFrameMapper, BackgroundEncoder } = require(path.join(REPO, 'dist/internal'));
   const native = loadNative();
   if (!native.ok) throw new Error(native.reason);
   const cpuNow = () => native.binding.threadCpuNs() / 1e6;

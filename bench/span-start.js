@@ -30,7 +30,7 @@ if (process.argv[2] === '--child') child(process.argv[3], intOption('requests', 
 else parent(intOption('runs', 6), intOption('requests', 20000));
 
 function parent(runs, requests) {
-  const { asyncContextFacts } = require(path.join(dist, 'otel', 'async-context-frame'));
+  const { asyncContextFacts } = require(path.join(dist, 'internal'));
   const configs = asyncContextFacts().contextFrame ? ['sdk', 'wrapped', 'hooks', 'labels'] : ['sdk', 'wrapped', 'labels'];
   const results = Object.fromEntries(configs.map((c) => [c, []]));
   const mechanisms = {};
@@ -76,8 +76,7 @@ function child(config, requests) {
   let provider = new BasicTracerProvider();
   let mechanism;
   if (config === 'wrapped' || config === 'hooks' || config === 'labels') {
-    const { ContextTracker, ProfilingTracerProvider, SlotTable } = require(path.join(dist, 'otel'));
-    const { loadNative } = require(path.join(dist, 'native', 'load'));
+    const { ContextTracker, ProfilingTracerProvider, SlotTable, loadNative } = require(path.join(dist, 'internal'));
     provider = new ProfilingTracerProvider(provider);
     const slots = new SlotTable();
     const native = loadNative();

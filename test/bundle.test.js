@@ -171,6 +171,6 @@ test('a bundle beside another version of spanprof does not mix the two', () => {
 });
 
 test('the version compiled into bundles is the package version', () => {
-  const { VERSION } = require('../dist/version');
+  const { VERSION } = require('../dist/internal');
   assert.equal(VERSION, JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
 });

@@ -5,7 +5,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { DEMO_ENDPOINTS } = require('../dist/demo/demo-service');
+const { DEMO_ENDPOINTS } = require('../dist/internal');
 const { readCpuSamples } = require('./support/profiles-dir');
 
 const cli = path.join(__dirname, '..', 'dist', 'cli', 'main.js');

@@ -4,14 +4,14 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { resolveConfig, ConfigError, OPTIONS_TABLE, optionsTableMarkdown } = require('../dist/config/index.js');
+const { resolveConfig, ConfigError, OPTIONS_TABLE, optionsTableMarkdown } = require('../dist/internal');
 const {
   createExporter,
   createLogger,
   DirectoryExporter,
   PyroscopeExporter,
   FanOutExporter,
-} = require('../dist/export/index.js');
+} = require('../dist/internal');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-config-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

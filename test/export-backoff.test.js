@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { retryDelayMs, parseRetryAfter, DEFAULT_BACKOFF } = require('../dist/export/index.js');
+const { retryDelayMs, parseRetryAfter, DEFAULT_BACKOFF } = require('../dist/internal');
 
 test('exponential, capped, with half of each delay random', () => {
   const policy = { initialDelayMs: 1000, maxDelayMs: 8000, maxRetryAfterMs: 60_000 };

@@ -6,11 +6,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { DirectoryExporter, readOutputIndex } = require('../dist/export/index.js');
-const { InThreadEncoder } = require('../dist/pprof/index.js');
+const { DirectoryExporter, readOutputIndex, InThreadEncoder, BackgroundEncoder, ExportingSink } = require('../dist/internal');
 const { decodeProfileSync, readSamples } = require('./support/read-pprof');
-const { BackgroundEncoder } = require('../dist/helper-thread');
-const { ExportingSink } = require('../dist/profiler/exporting-sink.js');
 const { stopSampler, shiftedWindow } = require('./support/profile-windows.js');
 const { encodedWindows, realWindow, capturingLogger, CHECKOUT } = require('./support/exporter-fixtures.js');
 
@@ -147,7 +144,7 @@ test('a spent time budget leaves windows unwritten and counted', async () => {
 });
 
 test('a fan-out asks each output: directories write, an output that cannot is counted undelivered', async () => {
-  const { FanOutExporter } = require('../dist/export/index.js');
+  const { FanOutExporter } = require('../dist/internal');
   const [a, b] = [freshDir(), freshDir()];
   // An output with no finishAtExit, as an upload is: its pending windows and the new ones are undelivered.
   const upload = { export() {}, flush: async () => true, shutdown: async () => {}, stats: () => ({ sent: 0, failed: 0, dropped: 0, retried: 0, pending: 2, pendingBytes: 100 }) };

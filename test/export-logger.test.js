@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { createStderrLogger, createRedactor, redactingLogger, REDACTED } = require('../dist/export/index.js');
+const { createStderrLogger, createRedactor, redactingLogger, REDACTED } = require('../dist/internal');
 
 test('one line per message, prefixed, at or above the level', () => {
   const lines = [];

@@ -10,7 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { context } = require('@opentelemetry/api');
 const { availableMechanisms, registerContextManager, resetGlobals, newTracing, newTracker, idOf, burner, gc } = require('./support/otel');
-const { spanRegistry } = require('../dist/otel/span-registry');
+const { spanRegistry } = require('../dist/internal');
 const { decodedLabelCounts } = require('./support/go-pprof');
 const spanprof = require('../dist');
 const { decodeProfileSync } = require('./support/read-pprof');
@@ -308,7 +308,7 @@ test('label sets beyond maxLabelSets per window are left out, counted and warned
 });
 
 test('maxLabelSets: a wrong value names the option and the accepted values', () => {
-  const { resolveConfig } = require('../dist/config/resolve-config');
+  const { resolveConfig } = require('../dist/internal');
   assert.throws(() => resolveConfig({ maxLabelSets: 0 }, {}), /options\.maxLabelSets.*1.*100000/);
   assert.throws(() => resolveConfig({ maxLabelSets: 2.5 }, {}), /options\.maxLabelSets: must be an integer from 1 to 100000; got 2\.5/);
   assert.throws(() => resolveConfig({}, { SPANPROF_MAX_LABEL_SETS: 'many' }), /SPANPROF_MAX_LABEL_SETS/);

@@ -5,8 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { formatTop, readProfiles, ReportError } = require('../dist/report');
-const { pageData } = require('../dist/report/render-html');
+const { formatTop, readProfiles, ReportError, pageData } = require('../dist/internal');
 const { fn, removeDir, writeProfileDir } = require('./support/profile-fixtures');
 
 const cli = path.join(__dirname, '..', 'dist', 'cli', 'main.js');

@@ -10,7 +10,7 @@ const { allPinned } = require('../scripts/node-versions');
 
 const root = path.resolve(__dirname, '..');
 const pkg = require('../package.json');
-const { SUPPORTED_NODE_MAJORS } = require('../dist/native/load');
+const { SUPPORTED_NODE_MAJORS } = require('../dist/internal');
 
 test('engines, the loader and the pinned versions name the same majors', () => {
   const majors = allPinned().map((p) => p.major).sort((a, b) => a - b);
@@ -25,7 +25,7 @@ for (const fake of ['18.20.0', '27.0.0']) {
     // process.versions is writable in-process; a child keeps the fake local.
     const script = `
       Object.defineProperty(process.versions, 'node', { value: ${JSON.stringify(fake)} });
-      const r = require('./dist/native/load').loadNative();
+      const r = require('./dist/internal').loadNative();
       process.stdout.write(JSON.stringify({ ok: r.ok, reason: r.reason }));`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

@@ -510,7 +510,7 @@ test('context-frame hears promise continuations through promise hooks alone and 
     t.skip(`AsyncLocalStorage on Node ${process.version} here is not on AsyncContextFrame, or hooks cannot skip promises`);
     return;
   }
-  const { installContinuationHooks } = require('../dist/otel/continuation-hooks');
+  const { installContinuationHooks } = require('../dist/internal');
   const heard = { callbacks: 0, continuations: 0, exits: 0 };
   const remove = installContinuationHooks('context-frame', {
     enterCallback: () => heard.callbacks++,

@@ -6,8 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { trace, ROOT_CONTEXT, TraceFlags } = require('@opentelemetry/api');
 const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
-const { SpanRegistry, PROFILE_ID_ATTRIBUTE } = require('../dist/otel/span-registry');
-const { DEFAULT_LABEL_OPTIONS } = require('../dist/otel/label-options');
+const { SpanRegistry, PROFILE_ID_ATTRIBUTE, DEFAULT_LABEL_OPTIONS } = require('../dist/internal');
 
 const tracer = new BasicTracerProvider().getTracer('lost-parent');
 const childOf = (parent, name) => tracer.startSpan(name, {}, trace.setSpan(ROOT_CONTEXT, parent));

@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
-const { ContextTracker, ProfilingSpanProcessor, ProfilingTracerProvider, SlotTable } = require('../dist/otel');
+const { ContextTracker, ProfilingSpanProcessor, ProfilingTracerProvider, SlotTable } = require('../dist/internal');
 
 const provider = new BasicTracerProvider();
 
@@ -57,7 +57,7 @@ test('context tracker options and enable() arguments', () => {
 });
 
 test('context-frame where this Node cannot do it is refused with the reason', () => {
-  const { asyncContextFacts } = require('../dist/otel/async-context-frame');
+  const { asyncContextFacts } = require('../dist/internal');
   const facts = asyncContextFacts();
   const slots = new SlotTable();
   if (facts.contextFrame && facts.hooksWithoutPromises) {
@@ -70,7 +70,7 @@ test('context-frame where this Node cannot do it is refused with the reason', ()
 });
 
 test('frame-slot: refused with the reason where it cannot run; auto falls back to hooks', () => {
-  const { asyncContextFacts } = require('../dist/otel/async-context-frame');
+  const { asyncContextFacts } = require('../dist/internal');
   const slots = new SlotTable();
   if (!asyncContextFacts().contextFrame) {
     throwsNaming(() => new ContextTracker({ slots, mechanism: 'frame-slot' }), Error, /^mechanism 'frame-slot' needs AsyncLocalStorage on AsyncContextFrame/);

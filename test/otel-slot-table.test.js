@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fc = require('fast-check');
-const { SlotTable, DEFAULT_SLOT_CAPACITY } = require('../dist/otel');
+const { SlotTable, DEFAULT_SLOT_CAPACITY } = require('../dist/internal');
 
 /** A label entry as the registry makes them: a slot field and labels. */
 function entry(name) {

@@ -87,8 +87,8 @@ for (const form of ['wrapper', 'processor']) {
 test('spans never seen to end are let go past the registry bound, with their entries', () => {
   const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
   const { ROOT_CONTEXT } = require('@opentelemetry/api');
-  const { SpanRegistry } = require('../dist/otel/span-registry');
-  const { DEFAULT_LABEL_OPTIONS } = require('../dist/otel/label-options');
+  const { SpanRegistry } = require('../dist/internal');
+  const { DEFAULT_LABEL_OPTIONS } = require('../dist/internal');
   const registry = new SpanRegistry(3);
   const tracer = new BasicTracerProvider().getTracer('leaky');
   const records = Array.from({ length: 5 }, (_, i) =>

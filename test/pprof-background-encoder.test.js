@@ -7,9 +7,8 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const buildModule = require('../dist/pprof/build-profiles.js');
-const { InThreadEncoder } = require('../dist/pprof/index.js');
+const { InThreadEncoder, BackgroundEncoder } = require('../dist/internal');
 const { decodeProfile, readSamples } = require('./support/read-pprof');
-const { BackgroundEncoder } = require('../dist/helper-thread');
 const { sampleWindow, stopSampler } = require('./support/profile-windows.js');
 const { burnCpu } = require('./support/cpu-burn.js');
 

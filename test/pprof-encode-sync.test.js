@@ -3,10 +3,8 @@
 // the asynchronous encode, and frames only from what the mapper already holds.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { InThreadEncoder } = require('../dist/pprof/index.js');
+const { InThreadEncoder, encodeWindowSync, createFrameMapper } = require('../dist/internal');
 const { decodeProfile, readSamples } = require('./support/read-pprof');
-const { encodeWindowSync } = require('../dist/pprof/encode-window.js');
-const { createFrameMapper } = require('../dist/sourcemap/create-frame-mapper.js');
 const { realWindow, CHECKOUT } = require('./support/exporter-fixtures.js');
 const { stopSampler } = require('./support/profile-windows.js');
 

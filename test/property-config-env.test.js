@@ -6,7 +6,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fc = require('fast-check');
-const { resolveConfig, ConfigError, OPTIONS_TABLE } = require('../dist/config');
+const { resolveConfig, ConfigError, OPTIONS_TABLE } = require('../dist/internal');
 
 const KNOWN_VARS = new Set(OPTIONS_TABLE.flatMap((row) => row.env));
 

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
 const fc = require('fast-check');
 const { Profile } = require('pprof-format');
-const { encodeWindow, functionDisplayName } = require('../dist/pprof');
+const { encodeWindow, functionDisplayName } = require('../dist/internal');
 const { handWindow, Kind, PERIOD_NS } = require('./support/profile-windows');
 
 const MAX_LABEL_BYTES = 2048;

@@ -16,7 +16,7 @@ const {
   newTracing,
   newTracker,
 } = require('./support/otel');
-const { spanRegistry } = require('../dist/otel/span-registry');
+const { spanRegistry } = require('../dist/internal');
 
 const WAITS = ['await', 'immediate', 'timeout', 'tick'];
 /** Samples taken inside a span, and ones that found the table full: the properties must meet both. */

@@ -184,7 +184,7 @@ function ingestChild(port, mode) {
 }
 
 test('an ingest server killed mid-request, then back: every window is delivered once', async () => {
-  const { start } = require('../dist/api/start');
+  const { start } = require('../dist/internal');
   const port = await freePort();
   const first = ingestChild(port, 'hold-first');
   await first.until((e) => e.some((x) => x.type === 'listening'));

@@ -6,10 +6,8 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
 const { Profile } = require('pprof-format');
-const { encodeWindow } = require('../dist/pprof');
+const { encodeWindow, MAX_LABEL_VALUE_LENGTH, resolveConfig, ConfigError } = require('../dist/internal');
 const { readSamples } = require('./support/read-pprof');
-const { MAX_LABEL_VALUE_LENGTH } = require('../dist/pprof/build-profiles');
-const { resolveConfig, ConfigError } = require('../dist/config');
 const { handWindow, Kind } = require('./support/profile-windows');
 
 const SPAN = { spanId: '0123456789abcdef', traceId: '0123456789abcdef0123456789abcdef' };

@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { writeReport } = require('../dist/report');
+const { writeReport } = require('../dist/internal');
 const { fn, removeDir, serviceScenario, writeProfileDir } = require('./support/profile-fixtures');
 const { launchBrowser, openReport, frameNames, waitForRoot } = require('./support/browser');
 

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { writeReport, ReportError } = require('../dist/report');
+const { writeReport, ReportError } = require('../dist/internal');
 const { fn, removeDir, serviceScenario, tempDir, writeProfileDir } = require('./support/profile-fixtures');
 
 function scenarioDir(t, options) {

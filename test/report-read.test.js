@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { readProfiles, callTree, ReportError } = require('../dist/report');
+const { readProfiles, callTree, ReportError } = require('../dist/internal');
 const {
   encodeProfile,
   fn,

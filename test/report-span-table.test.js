@@ -4,7 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { formatSpanTable, ReportError } = require('../dist/report');
+const { formatSpanTable, ReportError } = require('../dist/internal');
 const { ENDPOINTS, removeDir, serviceScenario, tempDir, writeProfileDir } = require('./support/profile-fixtures');
 
 function scenarioDir(t) {

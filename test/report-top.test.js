@@ -9,7 +9,7 @@ const {
   resolveSelection,
   topFunctions,
   ReportError,
-} = require('../dist/report');
+} = require('../dist/internal');
 const { fn, removeDir, serviceScenario, writeProfileDir } = require('./support/profile-fixtures');
 
 const PLAIN = { color: false, width: 160 };

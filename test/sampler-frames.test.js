@@ -27,7 +27,7 @@ const { NodeKind } = require('./support/native');
 const skip = availableMechanisms().includes('frame-slot')
   ? false
   : `frame-slot needs AsyncContextFrame and a native frame reader; Node ${process.version} has ${
-      require('../dist/otel/async-context-frame').asyncContextFacts().contextFrame ? 'no reader' : 'no AsyncContextFrame'
+      require('../dist/internal').asyncContextFacts().contextFrame ? 'no reader' : 'no AsyncContextFrame'
     }`;
 
 /** A function with its own name, so that V8's stacks show which one ran. */

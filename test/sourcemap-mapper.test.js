@@ -5,8 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { createFrameMapper } = require('../dist/sourcemap');
-const { BackgroundEncoder } = require('../dist/helper-thread');
+const { createFrameMapper, BackgroundEncoder } = require('../dist/internal');
 const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
 
 const root = copyApp('spanprof-sourcemap-mapper-');

@@ -1,7 +1,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { shortenPath } = require('../dist/sourcemap');
+const { shortenPath } = require('../dist/internal');
 
 const ROOT = '/srv/app';
 

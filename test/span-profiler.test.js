@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { binding, spinCpu, stackOf } = require('./support/native');
-const { SpanProfiler } = require('../dist/profiler/span-profiler');
+const { SpanProfiler } = require('../dist/internal');
 
 /** A sink that keeps windows, to look at what the profiler hands on. */
 function memorySink() {
@@ -118,7 +118,7 @@ test('windowMs must be positive', () => {
 });
 
 test('the profiles state the interval the sampler ran at as their period', async () => {
-  const { encodeWindow } = require('../dist/pprof');
+  const { encodeWindow } = require('../dist/internal');
   const { decodeProfile } = require('./support/read-pprof');
   for (const intervalMicros of [10_000, 4_000]) {
     const sink = memorySink();

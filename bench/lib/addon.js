@@ -11,7 +11,7 @@ const path = require('node:path');
 const { root, dist } = require('./paths');
 
 function loads(env) {
-  const probe = `const r = require(${JSON.stringify(path.join(dist, 'native', 'load'))}).loadNative();` +
+  const probe = `const r = require(${JSON.stringify(path.join(dist, 'internal'))}).loadNative();` +
     'if (!r.ok) { console.error(r.reason); process.exit(1); }' +
     'const s = new r.binding.Sampler(10000); s.start(); s.collect(); s.stop();';
   return spawnSync(process.execPath, ['-e', probe], { env, encoding: 'utf8' });

@@ -12,7 +12,7 @@ const { context, trace } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
 const { time, encode } = require('@datadog/pprof');
 const { dist } = require('../lib/paths');
-const { asyncContextFacts } = require(path.join(dist, 'otel', 'async-context-frame'));
+const { asyncContextFacts } = require(path.join(dist, 'internal'));
 const { WindowLog, elapsedMs } = require('./window-log');
 
 const NO_SPAN = {};

@@ -5,7 +5,7 @@
 // exporter's.
 const path = require('node:path');
 const { dist } = require('../lib/paths');
-const { DirectoryExporter } = require(path.join(dist, 'export', 'directory-exporter'));
+const { DirectoryExporter } = require(path.join(dist, 'internal'));
 const spanprof = require('./spanprof');
 
 module.exports = {

@@ -3,12 +3,15 @@
 // span labels cost is the difference from the default setup.
 const path = require('node:path');
 const { dist } = require('../lib/paths');
-const { loadNative } = require(path.join(dist, 'native', 'load'));
-const { SpanProfiler } = require(path.join(dist, 'profiler', 'span-profiler'));
-const { ExportingSink } = require(path.join(dist, 'profiler', 'exporting-sink'));
-const { NO_LABELS } = require(path.join(dist, 'profiler', 'ports'));
-const { resolveConfig } = require(path.join(dist, 'config', 'resolve-config'));
-const { createExporter, createLogger } = require(path.join(dist, 'export', 'from-config'));
+const {
+  loadNative,
+  SpanProfiler,
+  ExportingSink,
+  UNLABELLED_SOURCE,
+  resolveConfig,
+  createExporter,
+  createLogger,
+} = require(path.join(dist, 'internal'));
 const { WindowLog } = require('./window-log');
 const { timeWindows, onEncoded, withOwnPause } = require('./spanprof-windows');
 
@@ -26,7 +29,7 @@ module.exports = {
         const logger = createLogger(config);
         const exporter = createExporter(config, logger);
         const sink = new ExportingSink({ exporter, logger, wall: false, onEncoded: onEncoded(log) });
-        profiler = new SpanProfiler(native.binding, { windowMs, labels: NO_LABELS, sink });
+        profiler = new SpanProfiler(native.binding, { windowMs, labels: UNLABELLED_SOURCE, sink });
         profiler.start();
       },
       rotateNow: () => profiler.flush(5000),

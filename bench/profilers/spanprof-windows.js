@@ -6,11 +6,9 @@
 // it: the same span as SpanProfiler's own `pause` statistic.
 const path = require('node:path');
 const { dist } = require('../lib/paths');
-const { SpanProfiler } = require(path.join(dist, 'profiler', 'span-profiler'));
-const { PauseRecorder } = require(path.join(dist, 'profiler', 'pause-recorder'));
+const { SpanProfiler, PauseRecorder, loadNative, encodedBytes } = require(path.join(dist, 'internal'));
+// The module itself, not the internal entry: its `timed` is wrapped below.
 const stretches = require(path.join(dist, 'pprof', 'profiled-thread-cost'));
-const { loadNative } = require(path.join(dist, 'native', 'load'));
-const { encodedBytes } = require(path.join(dist, 'pprof', 'encoded-window'));
 
 function timeWindows(log) {
   const close = SpanProfiler.prototype.closeWindow;

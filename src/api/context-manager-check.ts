@@ -1,7 +1,7 @@
 import type { Logger } from '../export/logger';
-import { ownContextManager } from '../labels/label-context';
-import { registeredContextManager } from '../otel/global-context-manager';
-import { API_REGISTRY_KEY } from '../otel/api-registry-watch';
+import { fallbackContextManager } from '../context/fallback-context-manager';
+import { registeredContextManager } from '../context/global-context-manager';
+import { API_REGISTRY_KEY } from '../context/api-registry-watch';
 import type { SpanRegistry } from '../otel/span-registry';
 
 /**
@@ -13,7 +13,7 @@ import type { SpanRegistry } from '../otel/span-registry';
 export function checkContextManagerLater(logger: Logger, registry: SpanRegistry, delayMs: number): () => void {
   const startedBefore = registry.spansStarted;
   const timer = setTimeout(() => {
-    if (registeredContextManager() !== undefined || ownContextManager() !== undefined) return;
+    if (registeredContextManager() !== undefined || fallbackContextManager() !== undefined) return;
     const api = (globalThis as unknown as Record<symbol, { trace?: unknown } | undefined>)[API_REGISTRY_KEY];
     const traces = api?.trace !== undefined || registry.spansStarted > startedBefore;
     if (!traces) return;

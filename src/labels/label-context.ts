@@ -1,7 +1,7 @@
 import { createContextKey } from '@opentelemetry/api';
-import type { Context, ContextManager } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { registeredContextManager } from '../otel/global-context-manager';
+import type { Context } from '@opentelemetry/api';
+import { contextManagerInUse, fallbackContextManager } from '../context/fallback-context-manager';
+import { registeredContextManager } from '../context/global-context-manager';
 import type { LabelSetBudget } from './label-budget';
 import { mergeLabels, type LabelSet, type Labels } from './label-set';
 
@@ -20,39 +20,11 @@ export function labelSetOf(ctx: Context): LabelSet | undefined {
   return ctx.getValue(LABELS_KEY) as LabelSet | undefined;
 }
 
-let ownManager: ContextManager | undefined;
-const ownManagerListeners = new Set<(manager: ContextManager) => void>();
 let budget: LabelSetBudget | undefined;
-
-/**
- * The context manager spanprof made for labels because none was registered
- * with OpenTelemetry; undefined until withLabels needed one. It is never
- * registered globally: an app that registers its own later keeps it.
- */
-export function ownContextManager(): ContextManager | undefined {
-  return ownManager;
-}
-
-/** Calls `listener` when spanprof makes its own context manager. Returns the unsubscribe function. */
-export function onOwnContextManager(listener: (manager: ContextManager) => void): () => void {
-  ownManagerListeners.add(listener);
-  return () => ownManagerListeners.delete(listener);
-}
 
 /** The running profiler's bound on label sets per window; undefined: no bound (nothing samples). */
 export function useLabelSetBudget(next: LabelSetBudget | undefined): void {
   budget = next;
-}
-
-function labelManager(): ContextManager {
-  const registered = registeredContextManager();
-  if (registered !== undefined) return registered;
-  if (ownManager === undefined) {
-    const made = new AsyncLocalStorageContextManager().enable();
-    ownManager = made;
-    for (const listener of ownManagerListeners) listener(made);
-  }
-  return ownManager;
 }
 
 /**
@@ -72,7 +44,7 @@ export function withLabels<A extends unknown[], R>(labels: Labels, fn: (...args:
   if (typeof fn !== 'function') {
     throw new TypeError(`withLabels: fn must be a function; got ${fn === null ? 'null' : typeof fn}`);
   }
-  const manager = labelManager();
+  const manager = contextManagerInUse();
   const active = manager.active();
   const set = mergeLabels(labels, labelSetOf(active));
   if (budget !== undefined && !budget.admit(set)) return fn(...args);
@@ -98,7 +70,7 @@ export function withLabels<A extends unknown[], R>(labels: Labels, fn: (...args:
 
 /** The custom labels in force here, `profile_id` included; an empty object for none. */
 export function currentLabels(): Labels {
-  const manager = registeredContextManager() ?? ownManager;
+  const manager = registeredContextManager() ?? fallbackContextManager();
   const set = manager === undefined ? undefined : labelSetOf(manager.active());
   return set === undefined ? EMPTY_LABELS : set.toObject();
 }

@@ -1,10 +1,11 @@
-import type { LabelEntry } from '../otel/label-entry';
+import type { LabelPair } from '../profile/window';
+import type { LabelEntry } from '../slots/label-entry';
 
 /** Custom labels as the caller gives them: string keys, string values. */
 export type Labels = Readonly<Record<string, string>>;
 
 /** A label pair as it goes into pprof. */
-export type LabelPair = readonly [key: string, value: string];
+export type { LabelPair };
 
 /** Pyroscope's label name syntax (Prometheus' legacy one). */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

@@ -1,5 +1,5 @@
-import type { LabelEntry } from '../otel/label-entry';
-import type { FrameHolder } from '../otel/frame-holders';
+import type { LabelEntry } from '../slots/label-entry';
+import type { FrameHolder } from '../slots/label-entry';
 import type { SpanLabels } from '../profile/window';
 import type { LabelSet } from './label-set';
 

@@ -94,6 +94,14 @@ export interface RawWindow {
   readonly stats: RawWindowStats;
 }
 
+/** The native side's reader of the slot kept in the async context frame (the sampler). */
+export interface FrameSlotReader {
+  /** Starts reading `key`'s store in each tick; null stops. False where this build or V8 cannot. */
+  readFrames(key: object | null): boolean;
+  /** The slot the signal handler would record right now. */
+  frameSlot(): number;
+}
+
 /** The native class, one per isolate. */
 export interface NativeSampler {
   /** Shared memory: see SharedIndex. */

@@ -1,13 +1,6 @@
-export { ContextTracker } from './context-tracker';
-export type { ContextTrackerOptions } from './context-tracker';
-export type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
-export type { FrameHolder, FrameSlotReader } from './frame-holders';
-export type { LabelEntry } from './label-entry';
+/** The OpenTelemetry side: the tracer provider wrapper, the span processor, and what they know of spans. */
 export { DEFAULT_LABEL_OPTIONS, resolveLabelOptions } from './label-options';
 export type { LabelScope, ResolvedLabelOptions, SpanLabelOptions } from './label-options';
 export { ProfilingSpanProcessor } from './profiling-span-processor';
 export { ProfilingTracerProvider } from './profiling-tracer-provider';
-export type { SlotLabelSource, SlotStats } from './slot-label-source';
-export { DEFAULT_SLOT_CAPACITY, SlotTable } from './slot-table';
-export type { SlotTableOptions, SlotTableStats } from './slot-table';
 export { PROFILE_ID_ATTRIBUTE } from './span-registry';

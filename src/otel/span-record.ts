@@ -1,8 +1,8 @@
 import { TraceFlags } from '@opentelemetry/api';
 import type { Span, SpanContext } from '@opentelemetry/api';
 import type { SpanLabels } from '../profile/window';
-import type { FrameHolder } from './frame-holders';
-import type { LabelEntry } from './label-entry';
+import type { FrameHolder } from '../slots/label-entry';
+import type { LabelEntry } from '../slots/label-entry';
 import type { LabelScope, ResolvedLabelOptions } from './label-options';
 
 /**

@@ -2,7 +2,7 @@ import { INVALID_SPANID, INVALID_TRACEID, isSpanContextValid, trace } from '@ope
 import type { Context, Span, SpanContext } from '@opentelemetry/api';
 import { labelSetOf } from '../labels/label-context';
 import { labelledEntry } from '../labels/labelled-entry';
-import type { LabelEntry } from './label-entry';
+import type { LabelEntry } from '../slots/label-entry';
 import { DEFAULT_LABEL_OPTIONS } from './label-options';
 import type { ResolvedLabelOptions } from './label-options';
 import { SpanRecord } from './span-record';

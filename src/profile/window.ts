@@ -1,5 +1,7 @@
-import type { LabelPair } from '../labels/label-set';
 import type { RawWindow } from '../native/types';
+
+/** One custom label: a key and its value, as it goes into pprof. */
+export type LabelPair = readonly [key: string, value: string];
 
 /** Labels one sample carries in pprof. Values follow Pyroscope's contract. */
 export interface SpanLabels {

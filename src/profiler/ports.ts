@@ -1,4 +1,4 @@
-import type { SlotLabelSource } from '../otel/slot-label-source';
+import type { SlotLabelSource } from '../slots/slot-label-source';
 import type { ProfileWindow } from '../profile/window';
 import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 

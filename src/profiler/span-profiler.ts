@@ -2,7 +2,7 @@ import type { NativeBinding } from '../native/types';
 import type { ProfileWindow } from '../profile/window';
 import { ThreadSampler } from '../sampler/thread-sampler';
 import { EpochClock } from './epoch-clock';
-import type { FrameSlotReader } from '../otel/frame-holders';
+import type { FrameSlotReader } from '../native/types';
 import type { ExitReport, SlotLabelSource, WindowSink } from './ports';
 import { buildWindow } from './window-builder';
 import { PauseRecorder, type PauseSummary } from './pause-recorder';

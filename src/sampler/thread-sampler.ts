@@ -1,5 +1,5 @@
 import type { NativeBinding, NativeSampler, RawWindow } from '../native/types';
-import type { FrameSlotReader } from '../otel/frame-holders';
+import type { FrameSlotReader } from '../native/types';
 import { SharedIndex } from '../native/types';
 
 export interface ThreadSamplerOptions {

@@ -1,7 +1,6 @@
 'use strict';
 // Encoded windows and logger capture shared by the exporter tests.
-const { encodeWindow } = require('../../dist/pprof/index.js');
-const { createStderrLogger, createRedactor } = require('../../dist/export/index.js');
+const { encodeWindow, createStderrLogger, createRedactor } = require('../../dist/internal');
 const { sampleWindow, shiftedWindow } = require('./profile-windows.js');
 const { burnCpu } = require('./cpu-burn.js');
 

@@ -1,7 +1,6 @@
 'use strict';
 // Test helpers around the real native sampler.
-const { loadNative } = require('../../dist/native/load');
-const { ThreadSampler } = require('../../dist/sampler/thread-sampler');
+const { loadNative, ThreadSampler } = require('../../dist/internal');
 
 function binding() {
   const result = loadNative();

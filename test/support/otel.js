@@ -11,12 +11,12 @@ const {
 const v8 = require('node:v8');
 const http = require('node:http');
 const vm = require('node:vm');
-const otel = require('../../dist/otel');
-const { asyncContextFacts } = require('../../dist/otel/async-context-frame');
+const otel = require('../../dist/internal');
+const { asyncContextFacts } = require('../../dist/internal');
 
 /** The native binding, or a thrown reason. */
 function nativeBinding() {
-  const { loadNative } = require('../../dist/native/load');
+  const { loadNative } = require('../../dist/internal');
   const native = loadNative();
   if (!native.ok) throw new Error(native.reason);
   return native.binding;

@@ -1,7 +1,7 @@
 'use strict';
 // Real ProfileWindows from the native sampler, with slots set by hand
 // around the code each phase runs, and hand-built ones for edge cases.
-const { loadNative } = require('../../dist/native/load.js');
+const { loadNative } = require('../../dist/internal');
 
 /** The sampler's interval here, 10 ms, as the profiles' period. */
 const PERIOD_NS = 10_000_000;

@@ -1,22 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LabelEntry } from './label-entry';
-import type { SlotTable } from './slot-table';
-
-/**
- * What spanprof stores in the async context frame: a one-element array
- * holding a slot id, or 0 once its entry's spans have ended. The signal
- * handler finds it under `storage` and reads element 0
- * (native/frame_slot_reader.cc).
- */
-export type FrameHolder = [slot: number];
-
-/** The native side's reader of the slot kept in the async context frame (the sampler). */
-export interface FrameSlotReader {
-  /** Starts reading `key`'s store in each tick; null stops. False where this build or V8 cannot. */
-  readFrames(key: object | null): boolean;
-  /** The slot the signal handler would record right now. */
-  frameSlot(): number;
-}
+import type { FrameHolder, LabelEntry } from '../slots/label-entry';
+import type { SlotTable } from '../slots/slot-table';
 
 /**
  * Gives each label entry one holder to put in the async context frame, and

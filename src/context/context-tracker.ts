@@ -7,14 +7,15 @@ import type { ContextSwitches } from './context-manager-patch';
 import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
 import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
 import { FrameHolders } from './frame-holders';
-import type { FrameHolder, FrameSlotReader } from './frame-holders';
-import { ownContextManager, onOwnContextManager } from '../labels/label-context';
+import type { FrameSlotReader } from '../native/types';
+import type { FrameHolder } from '../slots/label-entry';
+import { fallbackContextManager, onFallbackContextManager } from './fallback-context-manager';
 import { registeredContextManager, watchContextManager } from './global-context-manager';
-import type { LabelEntry } from './label-entry';
-import { DEFAULT_LABEL_OPTIONS, type ResolvedLabelOptions } from './label-options';
-import { spanRegistry } from './span-registry';
-import type { SpanRegistry } from './span-registry';
-import { MAX_SLOT_CAPACITY, SlotTable } from './slot-table';
+import type { LabelEntry } from '../slots/label-entry';
+import { DEFAULT_LABEL_OPTIONS, type ResolvedLabelOptions } from '../otel/label-options';
+import { spanRegistry } from '../otel/span-registry';
+import type { SpanRegistry } from '../otel/span-registry';
+import { MAX_SLOT_CAPACITY, SlotTable } from '../slots/slot-table';
 
 export interface ContextTrackerOptions {
   /** Lends the slots this tracker publishes; the profiler reads labels from the same table. */
@@ -149,8 +150,8 @@ export class ContextTracker {
     }
     // Labels set with no context manager registered ride in spanprof's own,
     // which serves until the app registers one.
-    const stopWatchingGlobal = watchContextManager((manager) => this.useManager(manager ?? ownContextManager()), this.recheckMs);
-    const stopWatchingOwn = onOwnContextManager((own) => {
+    const stopWatchingGlobal = watchContextManager((manager) => this.useManager(manager ?? fallbackContextManager()), this.recheckMs);
+    const stopWatchingOwn = onFallbackContextManager((own) => {
       if (registeredContextManager() === undefined) this.useManager(own);
     });
     this.stopWatching = () => {

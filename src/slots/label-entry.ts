@@ -1,5 +1,12 @@
 import type { SpanLabels } from '../profile/window';
-import type { FrameHolder } from './frame-holders';
+
+/**
+ * What spanprof stores in the async context frame: a one-element array
+ * holding a slot id, or 0 once its entry's spans have ended. The signal
+ * handler finds it under FrameHolders' storage and reads element 0
+ * (native/frame_slot_reader.cc).
+ */
+export type FrameHolder = [slot: number];
 
 /**
  * One label set that running code can publish: the unit a slot is given to.
