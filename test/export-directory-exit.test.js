@@ -9,7 +9,7 @@ const path = require('node:path');
 const { DirectoryExporter, readOutputIndex, InThreadEncoder, BackgroundEncoder, ExportingSink } = require('../dist/internal');
 const { decodeProfileSync, readSamples } = require('./support/read-pprof');
 const { stopSampler, shiftedWindow } = require('./support/profile-windows.js');
-const { encodedWindows, realWindow, capturingLogger, CHECKOUT } = require('./support/exporter-fixtures.js');
+const { encodedWindows, realWindow, capturingLogger, cutShortWrites, CHECKOUT } = require('./support/exporter-fixtures.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-dir-exit-'));
 let dirCount = 0;
@@ -99,11 +99,7 @@ test('windows already written are not written again at exit', async () => {
 
 test("temporary files of this process's cut-short writes are removed at exit, other processes' are left", async () => {
   const dir = freshDir();
-  fs.mkdirSync(dir, { recursive: true });
-  const ours = `.20260101T000000.000Z-${process.pid}-000001.cpu.pb.gz.${process.pid}.0a1b2c3d.tmp`;
-  const theirs = `.20260101T000000.000Z-1-000001.cpu.pb.gz.1.0a1b2c3d.tmp`;
-  fs.writeFileSync(path.join(dir, ours), 'partial');
-  fs.writeFileSync(path.join(dir, theirs), 'partial');
+  const { theirs } = cutShortWrites(dir);
   const exporter = exporterIn(dir);
   assert.equal(exporter.finishAtExit(exitWindows(await encodedWindows(1)), 1000).written, 1);
   const hidden = fs.readdirSync(dir).filter((n) => n.startsWith('.'));

@@ -8,7 +8,7 @@ const { Worker } = require('node:worker_threads');
 const { DirectoryExporter, readOutputIndex } = require('../dist/internal');
 const { decodeProfileSync, readSamples } = require('./support/read-pprof');
 const { stopSampler } = require('./support/profile-windows.js');
-const { encodedWindows, capturingLogger, CHECKOUT, SEARCH } = require('./support/exporter-fixtures.js');
+const { encodedWindows, capturingLogger, cutShortWrites, CHECKOUT, SEARCH } = require('./support/exporter-fixtures.js');
 const { goMissingReason, labelCountsBothWays } = require('./support/go-pprof.js');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-dir-'));
@@ -225,4 +225,15 @@ test('windows closer together than the index interval: each flush leaves an inde
   await exporter.shutdown(1000);
   assert.equal(await listed(), 6);
   assert.equal(exporter.stats().sent, 6);
+});
+
+test("temporary files of this process's cut-short writes are removed while writing too, other processes' are left", async () => {
+  const dir = freshDir();
+  const { theirs } = cutShortWrites(dir);
+  const exporter = exporterIn(dir);
+  exporter.export((await encodedWindows(1))[0]);
+  assert.equal(await exporter.flush(10_000), true);
+  await exporter.shutdown(1000);
+  assert.equal(exporter.stats().sent, 1);
+  assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('.')), [theirs]);
 });

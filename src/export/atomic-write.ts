@@ -40,3 +40,11 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
 function tempNameFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
+
+/**
+ * A temporary name this process's writes use (see tempNameFor). One still
+ * there when none of its writes is under way belongs to a write cut short.
+ */
+export function isOwnTemporary(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp') && name.includes(`.${process.pid}.`);
+}

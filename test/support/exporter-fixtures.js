@@ -1,5 +1,7 @@
 'use strict';
 // Encoded windows and logger capture shared by the exporter tests.
+const fs = require('node:fs');
+const path = require('node:path');
 const { encodeWindow, createStderrLogger, createRedactor } = require('../../dist/internal');
 const { sampleWindow, shiftedWindow } = require('./profile-windows.js');
 const { burnCpu } = require('./cpu-burn.js');
@@ -65,4 +67,17 @@ async function waitFor(predicate, timeoutMs, what) {
   }
 }
 
-module.exports = { realWindow, encodedWindows, capturingLogger, waitFor, CHECKOUT, SEARCH };
+/**
+ * Leaves in `dir` the temporary file of a write cut short, as this process
+ * names them (`ours`) and as another process does (`theirs`).
+ */
+function cutShortWrites(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const ours = `.20260101T000000.000Z-${process.pid}-000001.cpu.pb.gz.${process.pid}.0a1b2c3d.tmp`;
+  const theirs = `.20260101T000000.000Z-1-000001.cpu.pb.gz.1.0a1b2c3d.tmp`;
+  fs.writeFileSync(path.join(dir, ours), 'partial');
+  fs.writeFileSync(path.join(dir, theirs), 'partial');
+  return { ours, theirs };
+}
+
+module.exports = { realWindow, encodedWindows, capturingLogger, waitFor, cutShortWrites, CHECKOUT, SEARCH };
