@@ -10,23 +10,19 @@ export { asyncContextFacts } from './context/async-context-frame';
 export { ContextTracker } from './context/context-tracker';
 export { installContinuationHooks } from './context/continuation-hooks';
 export { DEMO_ENDPOINTS } from './demo/demo-service';
+export { createExporter, createLogger } from './api/create-exporter';
 export {
   DEFAULT_BACKOFF,
   DirectoryExporter,
   FanOutExporter,
   PyroscopeExporter,
-  REDACTED,
-  createExporter,
-  createLogger,
-  createRedactor,
-  createStderrLogger,
   parseRetryAfter,
   readOutputIndex,
-  redactingLogger,
   retryDelayMs,
 } from './export';
 export { BackgroundEncoder } from './helper-thread';
 export { currentLabels, withLabels } from './labels/label-context';
+export { REDACTED, createRedactor, createStderrLogger, redactingLogger } from './log';
 export { SUPPORTED_NODE_MAJORS, loadNative } from './native/load';
 export { DEFAULT_LABEL_OPTIONS, ProfilingSpanProcessor, ProfilingTracerProvider, resolveLabelOptions } from './otel';
 export { PROFILE_ID_ATTRIBUTE, SpanRegistry, spanRegistry } from './otel/span-registry';

@@ -1,7 +1,7 @@
-import type { Logger } from '../export/logger';
-import { fallbackContextManager } from '../context/fallback-context-manager';
-import { registeredContextManager } from '../context/global-context-manager';
-import { API_REGISTRY_KEY } from '../context/api-registry-watch';
+import type { Logger } from '../log/logger';
+import { fallbackContextManager } from '../context-manager/fallback-context-manager';
+import { registeredContextManager } from '../context-manager/global-context-manager';
+import { API_REGISTRY_KEY } from '../context-manager/api-registry-watch';
 import type { SpanRegistry } from '../otel/span-registry';
 
 /**

@@ -1,8 +1,8 @@
 import { formatBytes } from '../config/parse-values';
 import { resolveConfig } from '../config/resolve-config';
 import type { SpanprofConfig, SpanprofOptions } from '../config/types';
-import { createExporter, createLogger } from '../export/from-config';
-import type { Logger } from '../export/logger';
+import { createExporter, createLogger } from './create-exporter';
+import type { Logger } from '../log/logger';
 import { LabelSetBudget } from '../labels/label-budget';
 import { useLabelSetBudget } from '../labels/label-context';
 import { EXIT_BUDGET_MS, installExitFinish, reportExit } from '../lifecycle/exit-finish';

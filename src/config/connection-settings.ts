@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { PyroscopeAuth } from '../export/pyroscope-target';
+import type { PyroscopeAuth } from './pyroscope-target';
 import { ConfigError } from './config-error';
 import { parseKeyValueList } from './parse-values';
 import type { SettingSources } from './setting-sources';

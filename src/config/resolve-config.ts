@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { LOG_LEVELS, type LogLevel } from '../export/logger';
+import { LOG_LEVELS, type LogLevel } from '../log/logger';
 import { ConfigError } from './config-error';
 import {
   authSetting,

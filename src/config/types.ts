@@ -1,5 +1,5 @@
-import type { LogLevel } from '../export/logger';
-import type { PyroscopeTarget, UploadProtocol } from '../export/pyroscope-target';
+import type { LogLevel } from '../log/logger';
+import type { PyroscopeTarget, UploadProtocol } from './pyroscope-target';
 
 import type { LabelScope } from '../otel/label-options';
 

@@ -1,6 +1,6 @@
 import type { EncodedWindow } from '../pprof/encoded-window';
 import type { Sized } from './byte-queue';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 
 /** A window in an exporter's queue; each output adds what it tracks while delivering. */
 export interface QueuedWindow extends Sized {

@@ -6,7 +6,7 @@ import { DirectoryStore, type Maintenance, type StoredWindow } from './directory
 import type { ExitDelivery, ExitWindows } from './exit-delivery';
 import type { ExporterStats } from './exporter';
 import { runAsync, runSync } from './file-calls';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { QueuedExporter } from './queued-exporter';
 
 export interface DirectoryExporterOptions {

@@ -1,6 +1,6 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
-import type { PyroscopeTarget } from './pyroscope-target';
+import type { PyroscopeTarget } from '../config/pyroscope-target';
 import type { UploadRequest } from './pyroscope-requests';
 import { parseRetryAfter } from './backoff';
 

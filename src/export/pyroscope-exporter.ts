@@ -2,10 +2,10 @@ import type { EncodedWindow } from '../pprof/encoded-window';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { AGAIN, FAILED, SENT, STOP, type Delivery, type QueuedWindow } from './delivery';
 import { createHttpUploader, type HttpUploader, type UploadOutcome } from './http-uploader';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { refusalHint, tooManyHint } from './pyroscope-hints';
 import { uploadRequests, type UploadRequest } from './pyroscope-requests';
-import type { PyroscopeTarget } from './pyroscope-target';
+import type { PyroscopeTarget } from '../config/pyroscope-target';
 import { QueuedExporter } from './queued-exporter';
 
 export interface PyroscopeExporterOptions {

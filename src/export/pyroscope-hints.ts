@@ -1,4 +1,4 @@
-import type { PyroscopeTarget } from './pyroscope-target';
+import type { PyroscopeTarget } from '../config/pyroscope-target';
 
 /**
  * Pyroscope answers 429 past a per-tenant limit: ingest rate, or series

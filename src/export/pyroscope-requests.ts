@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { FormData } from 'undici';
 import type { EncodedProfile, EncodedWindow } from '../pprof/encoded-window';
-import { basicCredentials } from './redact';
-import type { PyroscopeTarget } from './pyroscope-target';
+import { basicCredentials } from '../log/redact';
+import type { PyroscopeTarget } from '../config/pyroscope-target';
 
 export const PUSH_PATH = '/push.v1.PusherService/Push';
 export const INGEST_PATH = '/ingest';

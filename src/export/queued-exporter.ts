@@ -3,7 +3,7 @@ import { ByteBoundedQueue } from './byte-queue';
 import type { Delivery, QueuedExporterSettings, QueuedWindow } from './delivery';
 import type { ExporterStats, ProfileExporter } from './exporter';
 import { IdleWaiters } from './idle-waiters';
-import type { Logger } from './logger';
+import type { Logger } from '../log/logger';
 import { Sleeper } from './sleeper';
 import { withinMs } from './within';
 

@@ -1,7 +1,7 @@
 import { createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
-import { contextManagerInUse, fallbackContextManager } from '../context/fallback-context-manager';
-import { registeredContextManager } from '../context/global-context-manager';
+import { contextManagerInUse, fallbackContextManager } from '../context-manager/fallback-context-manager';
+import { registeredContextManager } from '../context-manager/global-context-manager';
 import type { LabelSetBudget } from './label-budget';
 import { mergeLabels, type LabelSet, type Labels } from './label-set';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../export/logger';
+import type { Logger } from '../log/logger';
 import type { ExitReport } from '../profiler/ports';
 
 /**

@@ -5,7 +5,7 @@ import type { EncodedWindow } from '../pprof/encoded-window';
 import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 import { finishExporterAtExit, type ExitWindows } from '../export/exit-delivery';
 import type { ProfileExporter } from '../export/exporter';
-import type { Logger } from '../export/logger';
+import type { Logger } from '../log/logger';
 import type { ProfileWindow } from '../profile/window';
 import type { WindowFrameMapper } from '../sourcemap/types';
 import type { ExitReport, WindowSink } from './ports';

@@ -1,10 +1,10 @@
 import type { SpanprofConfig } from '../config/types';
-import type { BackoffPolicy } from './backoff';
-import { DirectoryExporter } from './directory-exporter';
-import type { ProfileExporter } from './exporter';
-import { FanOutExporter } from './fan-out-exporter';
-import { createStderrLogger, type Logger } from './logger';
-import { createRedactor } from './redact';
+import type { BackoffPolicy } from '../export/backoff';
+import { DirectoryExporter } from '../export/directory-exporter';
+import type { ProfileExporter } from '../export/exporter';
+import { FanOutExporter } from '../export/fan-out-exporter';
+import { createStderrLogger, type Logger } from '../log/logger';
+import { createRedactor } from '../log/redact';
 
 /** The stderr logger at the configured level, hiding the configured secrets. */
 export function createLogger(
@@ -35,7 +35,7 @@ export function createExporter(
     // Loaded only when uploading: undici and its ~100 modules cost ~19 MiB of
     // RSS that a service writing to a directory should not pay.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PyroscopeExporter } = require('./pyroscope-exporter') as typeof import('./pyroscope-exporter');
+    const { PyroscopeExporter } = require('../export/pyroscope-exporter') as typeof import('../export/pyroscope-exporter');
     outputs.push(
       new PyroscopeExporter({
         target: config.pyroscope.target,

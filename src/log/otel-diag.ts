@@ -1,4 +1,4 @@
-import { API_REGISTRY_KEY } from '../context/api-registry-watch';
+import { API_REGISTRY_KEY } from '../context-manager/api-registry-watch';
 
 /** The methods of OpenTelemetry's DiagLogger that spanprof's levels map to. */
 export interface DiagSink {
