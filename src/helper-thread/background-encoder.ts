@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { installedPackage } from '../package/installed-package';
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import { nodeKeptPayload } from '../sourcemap/node-kept-map';
 import type { GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import type { EncodeOptions } from '../pprof/encode-window';

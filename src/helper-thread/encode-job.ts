@@ -1,5 +1,5 @@
 import { NodeKind } from '../native/types';
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import { PassThroughFrameMapper } from '../sourcemap/pass-through-mapper';
 import type { FrameMapper, GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import { WorkerFrameMapper, type KeptMapSource, type UnusableMap } from '../sourcemap/worker-frame-mapper';

@@ -1,4 +1,4 @@
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import type { FrameMapperSetup, GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import type { UnusableMap } from '../sourcemap/worker-frame-mapper';
 import type { NodeFunction } from '../pprof/build-profiles';

@@ -1,4 +1,4 @@
-import type { LabelPair } from '../profile/window';
+import type { LabelPair } from '../window/profile-window';
 import type { LabelEntry } from '../slots/label-entry';
 
 /** Custom labels as the caller gives them: string keys, string values. */

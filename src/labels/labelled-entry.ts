@@ -1,6 +1,6 @@
 import type { LabelEntry } from '../slots/label-entry';
 import type { FrameHolder } from '../slots/label-entry';
-import type { SpanLabels } from '../profile/window';
+import type { SpanLabels } from '../window/profile-window';
 import type { LabelSet } from './label-set';
 
 /**

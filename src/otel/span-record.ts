@@ -1,6 +1,6 @@
 import { TraceFlags } from '@opentelemetry/api';
 import type { Span, SpanContext } from '@opentelemetry/api';
-import type { SpanLabels } from '../profile/window';
+import type { SpanLabels } from '../window/profile-window';
 import type { FrameHolder } from '../slots/label-entry';
 import type { LabelEntry } from '../slots/label-entry';
 import type { LabelScope, ResolvedLabelOptions } from './label-options';

@@ -1,7 +1,7 @@
 import type { Profile } from 'pprof-format';
 import { NodeKind } from '../native/types';
 import type { FrameMapper } from '../sourcemap/types';
-import type { ProfileWindow, SpanLabels } from '../profile/window';
+import type { ProfileWindow, SpanLabels } from '../window/profile-window';
 import {
   SPAN_ID_LABEL,
   SPAN_NAME_LABEL,

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
 import type { Profile } from 'pprof-format';
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import { PassThroughFrameMapper } from '../sourcemap/create-frame-mapper';
 import type { FrameMapper, GeneratedFrame, MappedFrame } from '../sourcemap/types';
 import { buildWithFunctions, nodeFunctions, type NodeFunction } from './build-profiles';

@@ -1,4 +1,4 @@
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import type { WindowFrameMapper } from '../sourcemap/types';
 import { encodeWindow, encodeWindowSync } from './encode-window';
 import type { EncodedWindow } from './encoded-window';

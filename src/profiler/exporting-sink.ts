@@ -6,7 +6,7 @@ import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 import { finishExporterAtExit, type ExitWindows } from '../export/exit-delivery';
 import type { ProfileExporter } from '../export/exporter';
 import type { Logger } from '../log/logger';
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import type { WindowFrameMapper } from '../sourcemap/types';
 import type { ExitReport, WindowSink } from './ports';
 

@@ -1,5 +1,5 @@
 import type { SlotLabelSource } from '../slots/slot-label-source';
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import type { ProfiledThreadCost } from '../pprof/profiled-thread-cost';
 
 export type { SlotLabelSource };

@@ -1,5 +1,5 @@
 import type { NativeBinding } from '../native/types';
-import type { ProfileWindow } from '../profile/window';
+import type { ProfileWindow } from '../window/profile-window';
 import { ThreadSampler } from '../sampler/thread-sampler';
 import { EpochClock } from './epoch-clock';
 import type { FrameSlotReader } from '../native/types';

@@ -1,5 +1,5 @@
 import type { RawWindow } from '../native/types';
-import type { ProfileWindow, SpanLabels } from '../profile/window';
+import type { ProfileWindow, SpanLabels } from '../window/profile-window';
 import type { EpochClock } from './epoch-clock';
 import type { SlotLabelSource } from './ports';
 

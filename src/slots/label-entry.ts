@@ -1,4 +1,4 @@
-import type { SpanLabels } from '../profile/window';
+import type { SpanLabels } from '../window/profile-window';
 
 /**
  * What spanprof stores in the async context frame: a one-element array

@@ -1,4 +1,4 @@
-import type { SpanLabels } from '../profile/window';
+import type { SpanLabels } from '../window/profile-window';
 
 /** Counters of a slot table; every value is a plain number. */
 export interface SlotStats {

@@ -1,4 +1,4 @@
-import type { SpanLabels } from '../profile/window';
+import type { SpanLabels } from '../window/profile-window';
 import type { LabelEntry } from './label-entry';
 import type { SlotLabelSource, SlotStats } from './slot-label-source';
 

@@ -1,4 +1,4 @@
-import { ShortPaths } from './short-paths';
+import { ShortPaths } from './shorten-path';
 import type { FrameMapperSetup, GeneratedFrame, MappedFrame, WindowFrameMapper } from './types';
 
 /** Keeps generated locations, only shortening their paths: source maps turned off. */

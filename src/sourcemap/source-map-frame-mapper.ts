@@ -1,6 +1,6 @@
 import { originalFrame } from './original-frame';
 import type { ScriptMap } from './script-map';
-import { ShortPaths } from './short-paths';
+import { ShortPaths } from './shorten-path';
 import type { FrameMapper, GeneratedFrame, MappedFrame } from './types';
 
 /** Finds a script's source map; never throws. */
