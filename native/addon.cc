@@ -217,6 +217,23 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threadCpuNs", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(ThreadCpuNs()));
   }));
+  // The layout TypeScript reads: the shared cells and the node kinds. The
+  // loader compares it with its own copy, so the two sides cannot drift.
+  Napi::Object shared = Napi::Object::New(env);
+  shared.Set("slot", static_cast<double>(kSlotIndex));
+  shared.Set("ticks", static_cast<double>(kTicksIndex));
+  shared.Set("dropped", static_cast<double>(kDroppedIndex));
+  shared.Set("length", static_cast<double>(kSharedLength));
+  Napi::Object kinds = Napi::Object::New(env);
+  kinds.Set("js", static_cast<double>(kJsNode));
+  kinds.Set("root", static_cast<double>(kRootNode));
+  kinds.Set("program", static_cast<double>(kProgramNode));
+  kinds.Set("idle", static_cast<double>(kIdleNode));
+  kinds.Set("gc", static_cast<double>(kGcNode));
+  Napi::Object layout = Napi::Object::New(env);
+  layout.Set("shared", shared);
+  layout.Set("nodeKinds", kinds);
+  exports.Set("layout", layout);
   return exports;
 }
 

@@ -23,6 +23,7 @@ export {
 export { BackgroundEncoder } from './helper-thread';
 export { currentLabels, withLabels } from './labels/label-context';
 export { REDACTED, createRedactor, createStderrLogger, redactingLogger } from './log';
+export { EXPECTED_LAYOUT, layoutDifferences } from './native/layout';
 export { SUPPORTED_NODE_MAJORS, loadNative } from './native/load';
 export { DEFAULT_LABEL_OPTIONS, ProfilingSpanProcessor, ProfilingTracerProvider, resolveLabelOptions } from './otel';
 export { PROFILE_ID_ATTRIBUTE, SpanRegistry, spanRegistry } from './otel/span-registry';

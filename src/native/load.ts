@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { installedPackage, packageRequire } from '../package/installed-package';
+import { layoutDifferences } from './layout';
 import type { NativeBinding } from './types';
 
 export type NativeLoadResult =
@@ -76,6 +77,10 @@ export function loadNative(): NativeLoadResult {
       // A source build for another Node left in build/Release: using it
       // would end the process at its first V8 call.
       throw new Error(`the binary found was built for Node ABI ${String(binding.abi)}`);
+    }
+    const differences = layoutDifferences(binding.layout);
+    if (differences.length > 0) {
+      throw new Error(`the binary found is from another spanprof version (layout ${differences.join(', ')})`);
     }
     cached = { ok: true, binding };
   } catch (err) {

@@ -123,9 +123,22 @@ export interface NativeSampler {
   frameSlot(): number;
 }
 
+/** The indexes and codes both sides use, as the addon reports them (checked at load). */
+export interface NativeLayout {
+  readonly shared: { readonly slot: number; readonly ticks: number; readonly dropped: number; readonly length: number };
+  readonly nodeKinds: {
+    readonly js: number;
+    readonly root: number;
+    readonly program: number;
+    readonly idle: number;
+    readonly gc: number;
+  };
+}
+
 export interface NativeBinding {
   /** NODE_MODULE_VERSION the binary was compiled for. */
   readonly abi: number;
+  readonly layout: NativeLayout;
   Sampler: new (intervalMicros: number) => NativeSampler;
   /** CLOCK_MONOTONIC in microseconds, as V8 timestamps samples. */
   monotonicNowUs(): number;
