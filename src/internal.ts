@@ -1,53 +1,110 @@
 /**
  * The one entry the project's own tests and benchmarks use for what the
- * package does not make public. Names are re-exported one by one, so that
- * moving or renaming a module breaks this file's build rather than a test
- * at run time. Not part of the public API: it may change in any release.
+ * package does not make public. Each name is typed against its module, so
+ * moving or renaming one breaks this file's build rather than a test at run
+ * time. Each module is loaded when a name of it is first read: loading them
+ * all would give every test process undici and the report code it never
+ * uses, and the state of V8 they bring. Not part of the public API.
  */
-export { start } from './api/start';
-export { resolveConfig, ConfigError, OPTIONS_TABLE, optionsTableMarkdown } from './config';
-export { asyncContextFacts } from './context/async-context-frame';
-export { ContextTracker } from './context/context-tracker';
-export { installContinuationHooks } from './context/continuation-hooks';
-export { DEMO_ENDPOINTS } from './demo/demo-service';
-export { createExporter, createLogger } from './api/create-exporter';
-export {
-  DEFAULT_BACKOFF,
-  DirectoryExporter,
-  FanOutExporter,
-  PyroscopeExporter,
-  parseRetryAfter,
-  readOutputIndex,
-  retryDelayMs,
-} from './export';
-export { BackgroundEncoder } from './helper-thread';
-export { currentLabels, withLabels } from './labels/label-context';
-export { REDACTED, createRedactor, createStderrLogger, redactingLogger } from './log';
-export { EXPECTED_LAYOUT, layoutDifferences } from './native/layout';
-export { SUPPORTED_NODE_MAJORS, loadNative } from './native/load';
-export { DEFAULT_LABEL_OPTIONS, ProfilingSpanProcessor, ProfilingTracerProvider, resolveLabelOptions } from './otel';
-export { PROFILE_ID_ATTRIBUTE, SpanRegistry, spanRegistry } from './otel/span-registry';
-export { InThreadEncoder, encodeWindow, functionDisplayName } from './pprof';
-export { MAX_LABEL_VALUE_LENGTH } from './pprof/build-profiles';
-export { encodeWindowSync } from './pprof/encode-window';
-export { encodedBytes } from './pprof/encoded-window';
-export { ExportingSink } from './profiler/exporting-sink';
-export { PauseRecorder } from './profiler/pause-recorder';
-export { UNLABELLED_SOURCE } from './profiler/ports';
-export { SpanProfiler } from './profiler/span-profiler';
-export {
-  ReportError,
-  callTree,
-  formatSpanTable,
-  formatTop,
-  readProfiles,
-  renderTopTable,
-  resolveSelection,
-  topFunctions,
-  writeReport,
-} from './report';
-export { pageData } from './report/render-html';
-export { ThreadSampler } from './sampler/thread-sampler';
-export { DEFAULT_SLOT_CAPACITY, SlotTable } from './slots';
-export { createFrameMapper, shortenPath } from './sourcemap';
-export { VERSION } from './version';
+/* eslint-disable @typescript-eslint/no-require-imports */
+export {};
+
+/** A getter for `key` of the module `load` returns, loaded on first read. */
+function lazy<M, K extends keyof M>(load: () => M, key: K): PropertyDescriptor {
+  return { enumerable: true, get: () => load()[key] };
+}
+
+const apiStart = () => require('./api/start') as typeof import('./api/start');
+const config = () => require('./config') as typeof import('./config');
+const contextAsyncContextFrame = () => require('./context/async-context-frame') as typeof import('./context/async-context-frame');
+const contextContextTracker = () => require('./context/context-tracker') as typeof import('./context/context-tracker');
+const contextContinuationHooks = () => require('./context/continuation-hooks') as typeof import('./context/continuation-hooks');
+const demoDemoService = () => require('./demo/demo-service') as typeof import('./demo/demo-service');
+const apiCreateExporter = () => require('./api/create-exporter') as typeof import('./api/create-exporter');
+const exporters = () => require('./export') as typeof import('./export');
+const helperThread = () => require('./helper-thread') as typeof import('./helper-thread');
+const labelsLabelContext = () => require('./labels/label-context') as typeof import('./labels/label-context');
+const log = () => require('./log') as typeof import('./log');
+const nativeLayout = () => require('./native/layout') as typeof import('./native/layout');
+const nativeLoad = () => require('./native/load') as typeof import('./native/load');
+const otel = () => require('./otel') as typeof import('./otel');
+const otelSpanRegistry = () => require('./otel/span-registry') as typeof import('./otel/span-registry');
+const pprof = () => require('./pprof') as typeof import('./pprof');
+const pprofBuildProfiles = () => require('./pprof/build-profiles') as typeof import('./pprof/build-profiles');
+const pprofEncodeWindow = () => require('./pprof/encode-window') as typeof import('./pprof/encode-window');
+const pprofEncodedWindow = () => require('./pprof/encoded-window') as typeof import('./pprof/encoded-window');
+const profilerExportingSink = () => require('./profiler/exporting-sink') as typeof import('./profiler/exporting-sink');
+const profilerPauseRecorder = () => require('./profiler/pause-recorder') as typeof import('./profiler/pause-recorder');
+const profilerPorts = () => require('./profiler/ports') as typeof import('./profiler/ports');
+const profilerSpanProfiler = () => require('./profiler/span-profiler') as typeof import('./profiler/span-profiler');
+const report = () => require('./report') as typeof import('./report');
+const reportRenderHtml = () => require('./report/render-html') as typeof import('./report/render-html');
+const samplerThreadSampler = () => require('./sampler/thread-sampler') as typeof import('./sampler/thread-sampler');
+const slots = () => require('./slots') as typeof import('./slots');
+const sourcemap = () => require('./sourcemap') as typeof import('./sourcemap');
+const version = () => require('./version') as typeof import('./version');
+
+Object.defineProperties(exports, {
+  start: lazy(apiStart, 'start'),
+  resolveConfig: lazy(config, 'resolveConfig'),
+  ConfigError: lazy(config, 'ConfigError'),
+  OPTIONS_TABLE: lazy(config, 'OPTIONS_TABLE'),
+  optionsTableMarkdown: lazy(config, 'optionsTableMarkdown'),
+  asyncContextFacts: lazy(contextAsyncContextFrame, 'asyncContextFacts'),
+  ContextTracker: lazy(contextContextTracker, 'ContextTracker'),
+  installContinuationHooks: lazy(contextContinuationHooks, 'installContinuationHooks'),
+  DEMO_ENDPOINTS: lazy(demoDemoService, 'DEMO_ENDPOINTS'),
+  createExporter: lazy(apiCreateExporter, 'createExporter'),
+  createLogger: lazy(apiCreateExporter, 'createLogger'),
+  DEFAULT_BACKOFF: lazy(exporters, 'DEFAULT_BACKOFF'),
+  DirectoryExporter: lazy(exporters, 'DirectoryExporter'),
+  FanOutExporter: lazy(exporters, 'FanOutExporter'),
+  PyroscopeExporter: lazy(exporters, 'PyroscopeExporter'),
+  parseRetryAfter: lazy(exporters, 'parseRetryAfter'),
+  readOutputIndex: lazy(exporters, 'readOutputIndex'),
+  retryDelayMs: lazy(exporters, 'retryDelayMs'),
+  BackgroundEncoder: lazy(helperThread, 'BackgroundEncoder'),
+  currentLabels: lazy(labelsLabelContext, 'currentLabels'),
+  withLabels: lazy(labelsLabelContext, 'withLabels'),
+  REDACTED: lazy(log, 'REDACTED'),
+  createRedactor: lazy(log, 'createRedactor'),
+  createStderrLogger: lazy(log, 'createStderrLogger'),
+  redactingLogger: lazy(log, 'redactingLogger'),
+  EXPECTED_LAYOUT: lazy(nativeLayout, 'EXPECTED_LAYOUT'),
+  layoutDifferences: lazy(nativeLayout, 'layoutDifferences'),
+  SUPPORTED_NODE_MAJORS: lazy(nativeLoad, 'SUPPORTED_NODE_MAJORS'),
+  loadNative: lazy(nativeLoad, 'loadNative'),
+  DEFAULT_LABEL_OPTIONS: lazy(otel, 'DEFAULT_LABEL_OPTIONS'),
+  ProfilingSpanProcessor: lazy(otel, 'ProfilingSpanProcessor'),
+  ProfilingTracerProvider: lazy(otel, 'ProfilingTracerProvider'),
+  resolveLabelOptions: lazy(otel, 'resolveLabelOptions'),
+  PROFILE_ID_ATTRIBUTE: lazy(otelSpanRegistry, 'PROFILE_ID_ATTRIBUTE'),
+  SpanRegistry: lazy(otelSpanRegistry, 'SpanRegistry'),
+  spanRegistry: lazy(otelSpanRegistry, 'spanRegistry'),
+  InThreadEncoder: lazy(pprof, 'InThreadEncoder'),
+  encodeWindow: lazy(pprof, 'encodeWindow'),
+  functionDisplayName: lazy(pprof, 'functionDisplayName'),
+  MAX_LABEL_VALUE_LENGTH: lazy(pprofBuildProfiles, 'MAX_LABEL_VALUE_LENGTH'),
+  encodeWindowSync: lazy(pprofEncodeWindow, 'encodeWindowSync'),
+  encodedBytes: lazy(pprofEncodedWindow, 'encodedBytes'),
+  ExportingSink: lazy(profilerExportingSink, 'ExportingSink'),
+  PauseRecorder: lazy(profilerPauseRecorder, 'PauseRecorder'),
+  UNLABELLED_SOURCE: lazy(profilerPorts, 'UNLABELLED_SOURCE'),
+  SpanProfiler: lazy(profilerSpanProfiler, 'SpanProfiler'),
+  ReportError: lazy(report, 'ReportError'),
+  callTree: lazy(report, 'callTree'),
+  formatSpanTable: lazy(report, 'formatSpanTable'),
+  formatTop: lazy(report, 'formatTop'),
+  readProfiles: lazy(report, 'readProfiles'),
+  renderTopTable: lazy(report, 'renderTopTable'),
+  resolveSelection: lazy(report, 'resolveSelection'),
+  topFunctions: lazy(report, 'topFunctions'),
+  writeReport: lazy(report, 'writeReport'),
+  pageData: lazy(reportRenderHtml, 'pageData'),
+  ThreadSampler: lazy(samplerThreadSampler, 'ThreadSampler'),
+  DEFAULT_SLOT_CAPACITY: lazy(slots, 'DEFAULT_SLOT_CAPACITY'),
+  SlotTable: lazy(slots, 'SlotTable'),
+  createFrameMapper: lazy(sourcemap, 'createFrameMapper'),
+  shortenPath: lazy(sourcemap, 'shortenPath'),
+  VERSION: lazy(version, 'VERSION'),
+});

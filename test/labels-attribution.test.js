@@ -20,7 +20,7 @@ const {
   idOf,
   httpRoundTrip,
 } = require('./support/otel');
-const { withLabels, currentLabels } = require('../dist/internal');
+const { withLabels, currentLabels } = require('../dist');
 
 const pct = (n, d) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(2)}%`);
 
