@@ -254,7 +254,7 @@ export class ContextTracker {
   }
 
   private readonly switches: ContextSwitches = {
-    runWith: (ctx, original, self, args) => {
+    runWith: (ctx, original, self, args): unknown => {
       this.publish(this.entryFor(ctx));
       try {
         return Reflect.apply(original, self, args);
@@ -272,7 +272,7 @@ export class ContextTracker {
    * everything it starts; a switch to the same entry makes no new frame.
    */
   private readonly frameSwitches: ContextSwitches = {
-    runWith: (ctx, original, self, args) => {
+    runWith: (ctx, original, self, args): unknown => {
       const frames = this.frames;
       if (frames === undefined) return Reflect.apply(original, self, args);
       const { holders } = frames;
