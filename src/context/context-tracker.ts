@@ -41,6 +41,7 @@ export interface ContextTrackerOptions {
 const DEFAULT_RECHECK_MS = 1000;
 /** Above every table's capacity; native/frame_slot_reader.cc reads ids up to twice that. */
 const PROBE_SLOT = MAX_SLOT_CAPACITY + 2;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
 const mapGet = Map.prototype.get;
 
 /** A frame is a Map keyed by storage (Node's internal Map subclass: not `instanceof Map`). */
