@@ -69,7 +69,7 @@ function parent(runs, requests) {
 }
 
 function child(config, requests) {
-  const { context, trace } = require('@opentelemetry/api');
+  const { context } = require('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
   const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
   context.setGlobalContextManager(new AsyncLocalStorageContextManager());

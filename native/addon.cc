@@ -29,19 +29,17 @@ Array ToTyped(Napi::Env env, const std::vector<T>& v) {
 class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(
-        env, "Sampler",
-        {InstanceMethod<&SamplerWrap::Start>("start"),
-         InstanceMethod<&SamplerWrap::Collect>("collect"),
-         InstanceMethod<&SamplerWrap::Stop>("stop"),
-         InstanceMethod<&SamplerWrap::ReadFrames>("readFrames"),
-         InstanceMethod<&SamplerWrap::FrameSlot>("frameSlot"),
-         InstanceAccessor<&SamplerWrap::Running>("running"),
-         InstanceAccessor<&SamplerWrap::Shared>("shared")});
+    return DefineClass(env, "Sampler",
+                       {InstanceMethod<&SamplerWrap::Start>("start"),
+                        InstanceMethod<&SamplerWrap::Collect>("collect"),
+                        InstanceMethod<&SamplerWrap::Stop>("stop"),
+                        InstanceMethod<&SamplerWrap::ReadFrames>("readFrames"),
+                        InstanceMethod<&SamplerWrap::FrameSlot>("frameSlot"),
+                        InstanceAccessor<&SamplerWrap::Running>("running"),
+                        InstanceAccessor<&SamplerWrap::Shared>("shared")});
   }
 
-  explicit SamplerWrap(const Napi::CallbackInfo& info)
-      : Napi::ObjectWrap<SamplerWrap>(info) {
+  explicit SamplerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SamplerWrap>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsNumber()) {
       Napi::TypeError::New(env, "intervalMicros must be a number").ThrowAsJavaScriptException();
@@ -212,11 +210,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abi", Napi::Number::New(env, SPANPROF_NODE_ABI));
   exports.Set("Sampler", SamplerWrap::Define(env));
   exports.Set("monotonicNowUs", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(MonotonicNs() / 1000));
-  }));
+                return Napi::Number::New(info.Env(), static_cast<double>(MonotonicNs() / 1000));
+              }));
   exports.Set("threadCpuNs", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(ThreadCpuNs()));
-  }));
+                return Napi::Number::New(info.Env(), static_cast<double>(ThreadCpuNs()));
+              }));
   // The layout TypeScript reads: the shared cells and the node kinds. The
   // loader compares it with its own copy, so the two sides cannot drift.
   Napi::Object shared = Napi::Object::New(env);

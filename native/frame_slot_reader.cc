@@ -29,7 +29,8 @@ constexpr int kEntriesPerBucket = 2;
 constexpr int32_t kMaxSlot = 1 << 21;
 
 static_assert(sizeof(Address) == 8 && kTagged == 8, "frame slots need 8-byte tagged values");
-static_assert(sizeof(v8::Global<v8::Object>) == sizeof(Address*), "a global handle is one cell pointer");
+static_assert(sizeof(v8::Global<v8::Object>) == sizeof(Address*),
+              "a global handle is one cell pointer");
 
 constexpr Address kTag = v8::internal::kHeapObjectTag;
 
@@ -47,7 +48,9 @@ inline uint16_t InstanceType(Address object) {
   if (!IsHeapObject(map)) return 0xffff;
   return *reinterpret_cast<const uint16_t*>(map - kTag + Internals::kMapInstanceTypeOffset);
 }
-inline Address AddressOf(v8::Local<v8::Value> value) { return *reinterpret_cast<const Address*>(*value); }
+inline Address AddressOf(v8::Local<v8::Value> value) {
+  return *reinterpret_cast<const Address*>(*value);
+}
 
 // Smi element i of a FixedArray, or -1.
 inline int32_t SmiAt(Address array, int i) {
@@ -90,13 +93,14 @@ void FrameSlotReader::Detach() {
 int32_t FrameSlotReader::Read() const {
   if (!attached_.load(std::memory_order_relaxed)) return 0;
   std::atomic_signal_fence(std::memory_order_acquire);
-  if (gc_depth_.load(std::memory_order_relaxed) > 0) return gc_slot_.load(std::memory_order_relaxed);
+  if (gc_depth_.load(std::memory_order_relaxed) > 0)
+    return gc_slot_.load(std::memory_order_relaxed);
   return ReadHeap();
 }
 
 int32_t FrameSlotReader::ReadHeap() const {
-  const Address frame = *reinterpret_cast<const Address*>(reinterpret_cast<Address>(isolate_) +
-                                                          Internals::kContinuationPreservedEmbedderDataOffset);
+  const Address frame = *reinterpret_cast<const Address*>(
+      reinterpret_cast<Address>(isolate_) + Internals::kContinuationPreservedEmbedderDataOffset);
   // Before any AsyncLocalStorage write the slot holds undefined, not a Map.
   if (!IsHeapObject(frame) || InstanceType(frame) != map_type_) return 0;
   const Address table = Load(frame, kMapTableOffset);

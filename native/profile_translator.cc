@@ -19,14 +19,12 @@ NodeKind KindOf(const v8::CpuProfileNode* node, const char* name) {
 }  // namespace
 
 int32_t ProfileTranslator::Intern(const char* s, TranslatedWindow* out) {
-  auto [it, inserted] =
-      string_index_.try_emplace(s, static_cast<int32_t>(out->strings.size()));
+  auto [it, inserted] = string_index_.try_emplace(s, static_cast<int32_t>(out->strings.size()));
   if (inserted) out->strings.emplace_back(s);
   return it->second;
 }
 
-void ProfileTranslator::BuildNodeTable(const v8::CpuProfile* profile,
-                                       TranslatedWindow* out) {
+void ProfileTranslator::BuildNodeTable(const v8::CpuProfile* profile, TranslatedWindow* out) {
   node_index_.clear();
   string_index_.clear();
   // Iterative walk: V8 caps stacks at 255 frames, but a recursion here would
@@ -53,8 +51,8 @@ void ProfileTranslator::BuildNodeTable(const v8::CpuProfile* profile,
   }
 }
 
-void ProfileTranslator::Translate(const v8::CpuProfile* profile,
-                                  int64_t cutoff_ns, TranslatedWindow* out) {
+void ProfileTranslator::Translate(const v8::CpuProfile* profile, int64_t cutoff_ns,
+                                  TranslatedWindow* out) {
   const int64_t t0 = MonotonicNs();
   out->start_us = profile->GetStartTime();
   out->end_us = profile->GetEndTime();

@@ -40,11 +40,11 @@ struct TranslatedWindow {
   // consecutive ticks of ours: no tick to match, no time of their own.
   // Dropped like unmatched ones, but no signal sample was lost for them.
   uint32_t untimed_samples = 0;
-  uint32_t unmatched_ticks = 0;    // tick records no V8 sample claimed
-  int64_t rotate_ns = 0;           // start-next + stop-previous
+  uint32_t unmatched_ticks = 0;  // tick records no V8 sample claimed
+  int64_t rotate_ns = 0;         // start-next + stop-previous
   int64_t translate_ns = 0;
-  bool recovered = false;          // V8's processor was stuck and restarted
-  bool rechained = false;          // our handler had been bypassed; put back
+  bool recovered = false;  // V8's processor was stuck and restarted
+  bool rechained = false;  // our handler had been bypassed; put back
 };
 
 class ProfileTranslator {
@@ -57,8 +57,7 @@ class ProfileTranslator {
   // Fills `out` from `profile`. Ticks before `cutoff_ns` (when the next
   // profile started) that no sample claimed are final; later ones may still
   // belong to the next profile and are kept.
-  void Translate(const v8::CpuProfile* profile, int64_t cutoff_ns,
-                 TranslatedWindow* out);
+  void Translate(const v8::CpuProfile* profile, int64_t cutoff_ns, TranslatedWindow* out);
   size_t pending() const { return matcher_.pending(); }
   // See TickMatcher::ForgetLastTick and SetOrigin.
   void ForgetLastTick() { matcher_.ForgetLastTick(); }

@@ -55,9 +55,9 @@ bool Sampler::StartProfile(int title_index) {
   // are the function's own start: exact for pprof functions and for source
   // maps. (Caller-line mode splits nodes by the line of the call in the
   // parent, and loses the function's start line.)
-  v8::CpuProfilingStatus status = profiler_->StartProfiling(
-      titles_[title_index].Get(isolate_), v8::kLeafNodeLineNumbers,
-      /*record_samples=*/true);
+  v8::CpuProfilingStatus status =
+      profiler_->StartProfiling(titles_[title_index].Get(isolate_), v8::kLeafNodeLineNumbers,
+                                /*record_samples=*/true);
   return status == v8::CpuProfilingStatus::kStarted;
 }
 
@@ -83,8 +83,8 @@ std::string Sampler::Start() {
   std::atomic_signal_fence(std::memory_order_seq_cst);
   // From here every SIGPROF passes our handler: a sample V8 takes before our
   // first tick, with no tick between, came without a signal.
-  translator_.SetOrigin(MonotonicNs(),
-                        static_cast<uint32_t>(__atomic_load_n(&shared_[kTicksIndex], __ATOMIC_RELAXED)));
+  translator_.SetOrigin(MonotonicNs(), static_cast<uint32_t>(__atomic_load_n(&shared_[kTicksIndex],
+                                                                             __ATOMIC_RELAXED)));
   running_ = true;
   if (!chained_) {
     Stop();

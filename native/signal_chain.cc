@@ -69,8 +69,8 @@ void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
   Forward(sig, info, ucontext);
   record.after_ns = MonotonicNs();
   record.cpu_ns = ThreadCpuNs();
-  record.seq = static_cast<uint32_t>(
-      __atomic_fetch_add(&state->shared[kTicksIndex], 1, __ATOMIC_RELAXED));
+  record.seq =
+      static_cast<uint32_t>(__atomic_fetch_add(&state->shared[kTicksIndex], 1, __ATOMIC_RELAXED));
   if (!state->ring->Push(record)) {
     __atomic_fetch_add(&state->shared[kDroppedIndex], 1, __ATOMIC_RELAXED);
   }

@@ -22,7 +22,7 @@ test('spanprof demo on its defaults: profiles, report.html, and each hot functio
   t.diagnostic(r.stdout.split('\n').slice(0, 4).join(' | '));
   // The table prints a block per span name: the name line, then its hottest functions.
   const blocks = r.stdout.split(/\n(?=\S)/);
-  for (const { path: route, hot } of DEMO_ENDPOINTS) {
+  for (const { path: route } of DEMO_ENDPOINTS) {
     const block = blocks.find((b) => b.startsWith(`GET ${route} `));
     assert.ok(block, `no block for GET ${route} in:\n${r.stdout}`);
     for (const other of DEMO_ENDPOINTS.filter((e) => e.path !== route)) {

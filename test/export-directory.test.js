@@ -32,7 +32,7 @@ function exporterIn(directory, { maxBytes = 64 << 20, logger } = {}) {
   });
 }
 
-test('windows become valid profiles, records and an index', async (t) => {
+test('windows become valid profiles, records and an index', async () => {
   const dir = freshDir();
   const windows = await encodedWindows(4, { wall: true });
   const exporter = exporterIn(dir);

@@ -1,6 +1,7 @@
 'use strict';
 // The HTML report in headless Chromium: it opens offline, selections draw
 // their own flame graph, search highlights, the table sorts.
+/* global document -- the functions given to page.waitForFunction run in the page */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

@@ -1,6 +1,7 @@
 'use strict';
 // Names from the profiled program are data: in the report they are text,
 // never markup or script, with or without the page's Content-Security-Policy.
+/* global document, window -- the functions given to page.evaluate run in the page */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

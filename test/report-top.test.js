@@ -5,7 +5,6 @@ const assert = require('node:assert/strict');
 const {
   formatTop,
   readProfiles,
-  renderTopTable,
   resolveSelection,
   topFunctions,
   ReportError,

@@ -3,7 +3,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { binding, newSampler } = require('./support/native');
 
-test('interval out of range is a RangeError naming the option and range', (t) => {
+test('interval out of range is a RangeError naming the option and range', () => {
   for (const bad of [0, -5, 999, 1_000_001, 10.5, NaN, '10000']) {
     assert.throws(() => newSampler({ intervalMicros: bad }), (err) => {
       assert.ok(err instanceof RangeError);
@@ -16,7 +16,7 @@ test('interval out of range is a RangeError naming the option and range', (t) =>
   assert.throws(() => new (binding().Sampler)(), TypeError);
 });
 
-test('starting twice, and a second sampler on one thread, are errors', (t) => {
+test('starting twice, and a second sampler on one thread, are errors', () => {
   const s = newSampler();
   s.start();
   try {
@@ -28,7 +28,7 @@ test('starting twice, and a second sampler on one thread, are errors', (t) => {
   }
 });
 
-test('collect before start, and after stop, is an error; stop is idempotent', (t) => {
+test('collect before start, and after stop, is an error; stop is idempotent', () => {
   const s = newSampler();
   assert.throws(() => s.collect(), /collect\(\) called before start\(\)/);
   s.start();

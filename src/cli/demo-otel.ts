@@ -17,7 +17,7 @@ export function setUpDemoTracing(): DemoTracing {
   let sdk: { NodeTracerProvider: new () => TracerProvider & { register(): void; shutdown(): Promise<void> } };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    sdk = require('@opentelemetry/sdk-trace-node');
+    sdk = require('@opentelemetry/sdk-trace-node') as typeof sdk;
   } catch {
     throw new CommandError(
       'spanprof demo needs the OpenTelemetry SDK: npm install @opentelemetry/sdk-trace-node',

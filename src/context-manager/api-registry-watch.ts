@@ -66,7 +66,7 @@ function watchProperty(
 ): (() => unknown) | undefined {
   const current = Object.getOwnPropertyDescriptor(target, key);
   if (current !== undefined && (current.get !== undefined || !current.configurable)) return undefined;
-  let value = current?.value;
+  let value: unknown = current?.value;
   const get = (): unknown => value;
   const set = (next: unknown): void => {
     value = next;

@@ -31,7 +31,7 @@ export function wrapContextManager(manager: ContextManager, switches: ContextSwi
     manager,
     'with',
     (original) => {
-      const call = original as ContextManager['with'];
+      const call = original;
       return function (this: ContextManager, ...args: unknown[]): unknown {
         if (!live) return Reflect.apply(call, this, args);
         return switches.runWith(args[0] as Context, call, this, args);

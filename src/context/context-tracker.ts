@@ -41,6 +41,7 @@ export interface ContextTrackerOptions {
 const DEFAULT_RECHECK_MS = 1000;
 /** Above every table's capacity; native/frame_slot_reader.cc reads ids up to twice that. */
 const PROBE_SLOT = MAX_SLOT_CAPACITY + 2;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
 const mapGet = Map.prototype.get;
 
 /** A frame is a Map keyed by storage (Node's internal Map subclass: not `instanceof Map`). */
@@ -254,7 +255,7 @@ export class ContextTracker {
   }
 
   private readonly switches: ContextSwitches = {
-    runWith: (ctx, original, self, args) => {
+    runWith: (ctx, original, self, args): unknown => {
       this.publish(this.entryFor(ctx));
       try {
         return Reflect.apply(original, self, args);
@@ -272,7 +273,7 @@ export class ContextTracker {
    * everything it starts; a switch to the same entry makes no new frame.
    */
   private readonly frameSwitches: ContextSwitches = {
-    runWith: (ctx, original, self, args) => {
+    runWith: (ctx, original, self, args): unknown => {
       const frames = this.frames;
       if (frames === undefined) return Reflect.apply(original, self, args);
       const { holders } = frames;

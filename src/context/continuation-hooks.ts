@@ -105,7 +105,7 @@ export function installContinuationHooks(
   const stopPromiseHooks = promiseHooks.createHook({
     before: listener.enterContinuation,
     after: listener.exit,
-  });
+  }) as () => void;
   return () => {
     callbacks.disable();
     stopPromiseHooks();

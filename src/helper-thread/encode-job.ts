@@ -90,7 +90,7 @@ function scriptUrls(window: ProfileWindow): Set<string> {
   const { nodes, strings } = window.raw;
   const urls = new Set<string>();
   for (let i = 0; i < nodes.parent.length; i++) {
-    if (nodes.kind[i] !== NodeKind.Js) continue;
+    if ((nodes.kind[i] as NodeKind) !== NodeKind.Js) continue;
     const url = strings[nodes.url[i]] ?? '';
     if (url !== '') urls.add(url);
   }

@@ -198,7 +198,9 @@ export class SpanRegistry {
   }
 
   private watchEnd(span: Span): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the replacement's `this` is the span
     const registry = this;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the span as `this`
     const end = span.end;
     span.end = function endAndForget(this: Span, endTime?: Parameters<Span['end']>[0]): void {
       registry.ended(this);

@@ -52,7 +52,7 @@ export interface NodeFunction {
  */
 export function nodeFunctions(window: ProfileWindow, frames: FrameMapper | undefined): (NodeFunction | undefined)[] {
   const nodeCount = window.raw.nodes.parent.length;
-  const functions: (NodeFunction | undefined)[] = new Array(nodeCount);
+  const functions = new Array<NodeFunction | undefined>(nodeCount);
   for (let i = 0; i < nodeCount; i++) functions[i] = nodeFunction(window, i, frames);
   return functions;
 }
@@ -120,7 +120,7 @@ export function buildWithFunctions(
     const sampleCpu = Math.round(samples.cpuNs[i]);
     const sampleWall = Math.round(samples.wallNs[i]);
     wallNs += sampleWall;
-    if (nodes.kind[node] === NodeKind.Idle) {
+    if ((nodes.kind[node] as NodeKind) === NodeKind.Idle) {
       idleSamples++;
       idleCpuNs += sampleCpu;
       wall?.add(node, [], sampleWall);

@@ -25,7 +25,7 @@ export function buildWindow(
   for (let i = 0; i < samples.length; i++) {
     if (samples[i] !== 0) slots.add(samples[i]);
   }
-  const labels: Map<number, SpanLabels> = slots.size > 0 ? source.labelsFor(slots) : new Map();
+  const labels: Map<number, SpanLabels> = slots.size > 0 ? source.labelsFor(slots) : new Map<number, SpanLabels>();
   let unlabelled = 0;
   if (slots.size > 0) {
     for (let i = 0; i < samples.length; i++) {

@@ -24,7 +24,7 @@ export function flameData(data: PageData, s: Selected, rootName: string): FlameD
     count[parent[i]] += count[i];
   }
   if (count[0] === 0) return null;
-  const nodes: (FlameDatum | undefined)[] = new Array(n);
+  const nodes = new Array<FlameDatum | undefined>(n);
   for (let i = 0; i < n; i++) {
     if (count[i] === 0 && cpu[i] === 0) continue;
     const f = frame[i];

@@ -13,8 +13,8 @@ const SPECIAL_FRAMES = ['(program)', '(garbage collector)', '(idle)', '(root)', 
 export interface FlameGraph {
   /** Replaces the graph with `root`'s, or says the selection has no samples. */
   draw(root: FlameDatum | null): void;
-  /** Highlights the frames that match the search box's term, or clears the highlight. */
-  applySearch(): void;
+  /** Highlights the frames that match the search box's term, or clears the highlight. Needs no `this`. */
+  readonly applySearch: () => void;
   /** Calls `redraw` after the window's resizing ends, if the graph's width changed. */
   redrawOnResize(redraw: () => void): void;
 }

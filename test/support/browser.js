@@ -1,5 +1,6 @@
 'use strict';
 // Headless Debian Chromium driven by playwright-core, for the report tests.
+/* global document -- the functions given to page.waitForFunction run in the page */
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
