@@ -4,13 +4,10 @@
 // Pyroscope's rules, over http and over https with a custom CA.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const { PyroscopeExporter } = require('../dist/internal');
 const { startIngestServer } = require('./support/ingest-server.js');
 const { startConnectProxy } = require('./support/connect-proxy.js');
+const { selfSignedCert } = require('./support/tls-cert.js');
 const { stopSampler } = require('./support/profile-windows.js');
 const { encodedWindows, capturingLogger } = require('./support/exporter-fixtures.js');
 
@@ -115,23 +112,15 @@ test('a proxy that wants credentials: userinfo in HTTP_PROXY is sent; without it
 });
 
 test('HTTPS_PROXY: an https upload through the tunnel trusts the custom CA', async (t) => {
-  if (spawnSync('openssl', ['version']).status !== 0) return t.skip('openssl is not installed: https check skipped');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-proxy-tls-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  const made = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ]);
-  assert.equal(made.status, 0, String(made.stderr));
-  const { server, proxy, authority } = await fixtures(t, { tls: { key: fs.readFileSync(key), cert: fs.readFileSync(cert) } });
+  const tls = selfSignedCert(t);
+  if (tls === undefined) return t.skip('openssl is not installed: https check skipped');
+  const { server, proxy, authority } = await fixtures(t, { tls: { key: tls.key, cert: tls.cert } });
 
   const untrusted = await sendOne(server, { HTTPS_PROXY: proxy.url });
   assert.equal(untrusted.stats.failed, 1, 'an untrusted certificate is refused through the tunnel too');
   assert.ok(untrusted.lines.some((l) => l.includes('SPANPROF_CA_FILE')), untrusted.lines.join(''));
 
-  const trusted = await sendOne(server, { HTTPS_PROXY: proxy.url }, { ca: fs.readFileSync(cert) });
+  const trusted = await sendOne(server, { HTTPS_PROXY: proxy.url }, { ca: tls.cert });
   assert.equal(trusted.stats.sent, 1, trusted.lines.join(''));
   assert.deepEqual(proxy.tunnels, [authority, authority]);
   assert.deepEqual(server.invalid, []);

@@ -4,11 +4,11 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { PyroscopeExporter } = require('../dist/internal');
 const { readSamples } = require('./support/read-pprof');
 const { startIngestServer } = require('./support/ingest-server.js');
+const { selfSignedCert } = require('./support/tls-cert.js');
 const { stopSampler } = require('./support/profile-windows.js');
 const { encodedWindows, capturingLogger, waitFor, CHECKOUT, SEARCH } = require('./support/exporter-fixtures.js');
 const { goMissingReason, labelCountsBothWays, decodedLabelCounts } = require('./support/go-pprof.js');
@@ -275,19 +275,11 @@ for (const status of [400, 403, 413]) {
 }
 
 test('basic auth over https with a custom CA', async (t) => {
-  if (spawnSync('openssl', ['version']).status !== 0) return t.skip('openssl is not installed: https check skipped');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spanprof-tls-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  const made = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ]);
-  assert.equal(made.status, 0, String(made.stderr));
+  const tls = selfSignedCert(t);
+  if (tls === undefined) return t.skip('openssl is not installed: https check skipped');
   const authorization = `Basic ${Buffer.from('stack-123:glc_secret').toString('base64')}`;
   const server = await serverFor(t, {
-    tls: { key: fs.readFileSync(key), cert: fs.readFileSync(cert) },
+    tls: { key: tls.key, cert: tls.cert },
     requireAuthorization: authorization,
   });
   t.after(() => server.close());
@@ -302,7 +294,7 @@ test('basic auth over https with a custom CA', async (t) => {
   assert.equal(refused.stats().failed, 1, 'an untrusted certificate is refused, not retried');
   assert.ok(untrusted.lines.some((l) => l.includes('SPANPROF_CA_FILE')), untrusted.lines.join(''));
 
-  const trusting = exporterFor(t, server, { target: { auth, ca: fs.readFileSync(cert) } });
+  const trusting = exporterFor(t, server, { target: { auth, ca: tls.cert } });
   trusting.export(window);
   assert.equal(await trusting.flush(10_000), true);
   await trusting.shutdown(500);
