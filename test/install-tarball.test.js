@@ -180,6 +180,32 @@ function runApp(name, preload) {
 
 const pct = (n, d) => `${((100 * n) / d).toFixed(1)}%`;
 
+test('with @opentelemetry/api alone beside it: spanprof loads, and withLabels labels the samples', async () => {
+  // No SDK, so no @opentelemetry/context-async-hooks either: what spanprof
+  // needs at run time must come with it.
+  const lone = path.join(tmp, 'labels-app');
+  fs.mkdirSync(lone);
+  fs.writeFileSync(path.join(lone, 'package.json'), JSON.stringify({ name: 'labels-app', private: true }));
+  fs.copyFileSync(path.join(__dirname, 'fixtures', 'install-labels-app.js'), path.join(lone, 'app.js'));
+  npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', path.join(tmp, pack.filename), otelDeps[0]], {
+    cwd: lone,
+    env,
+    timeout: 10 * 60_000,
+  });
+  assert.deepEqual(fs.readdirSync(path.join(lone, 'node_modules', '@opentelemetry')), ['api']);
+  const out = path.join(tmp, 'labels-app-profiles');
+  const r = run(process.execPath, ['app.js'], { cwd: lone, env: { ...env, SPANPROF_OUTPUT_DIR: out }, timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^labels-app done$/m);
+  const { samples } = await readProfiles(out);
+  const inTenant = samples.filter((s) => s.stack.includes('burnTenant'));
+  const labelled = inTenant.filter((s) => s.labels.tenant === 'acme');
+  const ticks = (list) => list.reduce((sum, s) => sum + countOf(s), 0);
+  // 800 ms of CPU time: about 80 samples.
+  assert.ok(ticks(inTenant) >= 20, `only ${ticks(inTenant)} samples in burnTenant`);
+  assert.ok(ticks(labelled) / ticks(inTenant) >= 0.95, `tenant=acme on ${ticks(labelled)} of ${ticks(inTenant)}`);
+});
+
 for (const preload of ['--import', '--require']) {
   test(`node ${preload} spanprof/register: a plain OTel app writes span-labelled profiles`, async (t) => {
     const r = runApp(`profiled${preload}`, preload);

@@ -1,6 +1,6 @@
 import type { ContextManager } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registeredContextManager } from './global-context-manager';
+import { LabelsContextManager } from './labels-context-manager';
 
 let fallback: ContextManager | undefined;
 const listeners = new Set<(manager: ContextManager) => void>();
@@ -25,7 +25,7 @@ export function contextManagerInUse(): ContextManager {
   const registered = registeredContextManager();
   if (registered !== undefined) return registered;
   if (fallback === undefined) {
-    const made = new AsyncLocalStorageContextManager().enable();
+    const made = new LabelsContextManager();
     fallback = made;
     for (const listener of listeners) listener(made);
   }
