@@ -35,6 +35,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
                         InstanceMethod<&SamplerWrap::Stop>("stop"),
                         InstanceMethod<&SamplerWrap::ReadFrames>("readFrames"),
                         InstanceMethod<&SamplerWrap::FrameSlot>("frameSlot"),
+                        InstanceMethod<&SamplerWrap::MarkSlots>("markSlots"),
                         InstanceAccessor<&SamplerWrap::Running>("running"),
                         InstanceAccessor<&SamplerWrap::Shared>("shared")});
   }
@@ -76,6 +77,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     auto* self = static_cast<SamplerWrap*>(arg);
     self->cleanup_registered_ = false;
     self->StopSampler();
+    if (self->sampler_) self->sampler_->MarkSlots(nullptr, 0);
     // The key's global handle and the GC callbacks must go while the
     // isolate is still alive.
     if (self->sampler_) self->sampler_->StopReadingFrames();
@@ -188,6 +190,26 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
     return Napi::Boolean::New(env, sampler_->ReadFrames(key));
   }
 
+  // The handler marks slots in the array's memory, so the wrap keeps a
+  // reference to it until another array or null replaces it.
+  void MarkSlots(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!sampler_) return;
+    if (info.Length() < 1 || info[0].IsNull()) {
+      sampler_->MarkSlots(nullptr, 0);
+      marks_.Reset();
+      return;
+    }
+    if (!info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      Napi::TypeError::New(env, "marks must be a Uint8Array or null").ThrowAsJavaScriptException();
+      return;
+    }
+    Napi::Uint8Array marks = info[0].As<Napi::Uint8Array>();
+    sampler_->MarkSlots(marks.Data(), static_cast<uint32_t>(marks.ElementLength()));
+    marks_ = Napi::Persistent(marks);
+  }
+
   Napi::Value FrameSlot(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), sampler_ ? sampler_->FrameSlot() : 0);
   }
@@ -199,6 +221,7 @@ class SamplerWrap : public Napi::ObjectWrap<SamplerWrap> {
   Napi::Value Shared(const Napi::CallbackInfo&) { return shared_.Value(); }
 
   Napi::Reference<Napi::ArrayBuffer> shared_;
+  Napi::Reference<Napi::Uint8Array> marks_;
   std::unique_ptr<Sampler> sampler_;
   bool cleanup_registered_ = false;
 };
@@ -221,6 +244,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   shared.Set("slot", static_cast<double>(kSlotIndex));
   shared.Set("ticks", static_cast<double>(kTicksIndex));
   shared.Set("dropped", static_cast<double>(kDroppedIndex));
+  shared.Set("generation", static_cast<double>(kGenerationIndex));
   shared.Set("length", static_cast<double>(kSharedLength));
   Napi::Object kinds = Napi::Object::New(env);
   kinds.Set("js", static_cast<double>(kJsNode));

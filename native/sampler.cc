@@ -43,6 +43,21 @@ bool Sampler::ReadFrames(v8::Local<v8::Object> key) {
   return true;
 }
 
+void Sampler::MarkSlots(uint8_t* marks, uint32_t length) {
+  tick_state_.marks_length.store(0, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  tick_state_.marks.store(marks, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  if (marks != nullptr) tick_state_.marks_length.store(length, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
+void Sampler::FlipGeneration() {
+  const int32_t now = __atomic_load_n(&shared_[kGenerationIndex], __ATOMIC_RELAXED);
+  __atomic_store_n(&shared_[kGenerationIndex], now == 1 ? 2 : 1, __ATOMIC_RELAXED);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+
 void Sampler::StopReadingFrames() {
   tick_state_.frames.store(nullptr, std::memory_order_relaxed);
   std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -72,6 +87,7 @@ std::string Sampler::Start() {
     return "V8 refused to start a CPU profile";
   }
   // Ticks left from before a restart belong to no profile any more.
+  FlipGeneration();
   ring_.Drain([](const TickRecord&) {});
   // V8's handler is installed now that its sampler runs; chain in front.
   translator_.Reset(ThreadCpuNs(), MonotonicNs());
@@ -105,6 +121,7 @@ void Sampler::Collect(TranslatedWindow* out) {
   out->rotate_ns = MonotonicNs() - t0;
   current_ = next;
 
+  FlipGeneration();
   ring_.Drain([this](const TickRecord& r) {
     translator_.AddTick(r);
     if (r.after_ns > last_tick_ns_) last_tick_ns_ = r.after_ns;

@@ -42,6 +42,10 @@ class Sampler {
   bool ReadFrames(v8::Local<v8::Object> key);
   // Back to the shared cell. Idempotent.
   void StopReadingFrames();
+  // From now on each tick marks its slot in `marks` (see ThreadTickState);
+  // nullptr stops. The caller keeps the memory alive until it stops. JS
+  // thread only: the handler interrupts this thread, never runs beside it.
+  void MarkSlots(uint8_t* marks, uint32_t length);
   // What the handler would record as the slot right now.
   int32_t FrameSlot() const { return frames_.Read(); }
   uint32_t recoveries() const { return recoveries_; }
@@ -51,6 +55,9 @@ class Sampler {
   bool StartProfile(int title_index);
   void Restart();
   bool Bypassed(const v8::CpuProfile* profile) const;
+  // The next window's mark value; before the ring is drained, so every
+  // tick left for the next window has marked its slot with the new value.
+  void FlipGeneration();
 
   v8::Isolate* const isolate_;
   const int interval_us_;

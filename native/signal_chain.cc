@@ -33,6 +33,17 @@ struct sigaction g_next;
 
 void OnSigprof(int sig, siginfo_t* info, void* ucontext);
 
+// Notes that a tick of the open window took `slot`: one byte store.
+void MarkSampled(const ThreadTickState& state, int32_t slot) {
+  if (slot <= 0) return;
+  const uint32_t length = state.marks_length.load(std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  uint8_t* marks = state.marks.load(std::memory_order_relaxed);
+  if (marks == nullptr || static_cast<uint32_t>(slot) >= length) return;
+  const int32_t generation = __atomic_load_n(&state.shared[kGenerationIndex], __ATOMIC_RELAXED);
+  __atomic_store_n(&marks[slot], static_cast<uint8_t>(generation), __ATOMIC_RELAXED);
+}
+
 void Forward(int sig, siginfo_t* info, void* ucontext) {
   if (g_next.sa_flags & SA_SIGINFO) {
     // Refuse to call ourselves: a self-chain would recurse forever.
@@ -49,7 +60,7 @@ void Forward(int sig, siginfo_t* info, void* ucontext) {
 
 // Only async-signal-safe work here: TLS read, atomics, clock_gettime, raw
 // loads of the frame (FrameSlotReader::Read), the call into V8's handler,
-// and a ring write. errno is saved and restored.
+// a byte store to the marks and a ring write. errno is saved and restored.
 void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
   if (t_in_handler) return;
   t_in_handler = true;
@@ -65,6 +76,7 @@ void OnSigprof(int sig, siginfo_t* info, void* ucontext) {
   const FrameSlotReader* frames = state->frames.load(std::memory_order_relaxed);
   record.slot = frames != nullptr ? frames->Read()
                                   : __atomic_load_n(&state->shared[kSlotIndex], __ATOMIC_RELAXED);
+  MarkSampled(*state, record.slot);
   record.before_ns = MonotonicNs();
   Forward(sig, info, ucontext);
   record.after_ns = MonotonicNs();

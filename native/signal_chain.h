@@ -15,7 +15,13 @@ namespace spanprof {
 // published to the handler through a thread-local pointer.
 struct ThreadTickState {
   TickRing* ring = nullptr;
-  int32_t* shared = nullptr;  // shared buffer: [0] slot, [1] ticks, [2] dropped
+  int32_t* shared = nullptr;  // shared buffer: see SharedIndex
+  // Per-slot marks the handler sets to shared[kGenerationIndex] for the slot
+  // each tick takes, so TypeScript can free at once the slots no tick of the
+  // open window took. The length is stored after the pointer and cleared
+  // before it, so a handler that reads a non-zero length reads its pointer.
+  std::atomic<uint8_t*> marks{nullptr};
+  std::atomic<uint32_t> marks_length{0};
   // When set, the slot comes from the running code's async context frame
   // instead of shared[kSlotIndex].
   std::atomic<const FrameSlotReader*> frames{nullptr};
@@ -26,7 +32,9 @@ enum SharedIndex : int {
   kSlotIndex = 0,
   kTicksIndex = 1,
   kDroppedIndex = 2,
-  kSharedLength = 3,
+  // The open window's mark value, 1 or 2: flipped as each window closes.
+  kGenerationIndex = 3,
+  kSharedLength = 4,
 };
 
 // Installs the chained handler (reference-counted across isolates). Call after

@@ -84,12 +84,15 @@ export function start(options: StartOptions = {}): Spanprof {
   const exitFinish = installExitFinish(() =>
     reportExit(logger, profiler.finishAtExit(EXIT_BUDGET_MS), config.pyroscope?.target.serverAddress),
   );
+  // Before the sampler starts, so that every tick marks its slot.
+  const stopFollowingSamples = slots.followSamples(profiler.sampleMarker);
   // Before the sampler starts: under `frame-slot` the reader's self-test runs here.
   tracker.enable(profiler.slotView, SharedIndex.Slot, profiler.frameReader);
   try {
     profiler.start();
   } catch (err) {
     tracker.disable();
+    stopFollowingSamples();
     useLabelSetBudget(undefined);
     exitFinish.remove();
     throw err;
@@ -113,6 +116,8 @@ export function start(options: StartOptions = {}): Spanprof {
         useLabelSetBudget(undefined);
         stopCountingLabelSets();
         await profiler.stop(deadlineMs);
+        // The sampler has stopped: no tick can take a slot any more.
+        stopFollowingSamples();
         // Stopped and flushed: nothing is left for the exit.
         exitFinish.remove();
         if (running === handle) running = undefined;

@@ -4,7 +4,9 @@ import type { SlotTable } from '../slots/slot-table';
 
 /**
  * Gives each label entry one holder to put in the async context frame, and
- * takes it back at the first window close after the entry's spans ended.
+ * takes it back once the entry's spans ended: at the first window close, or
+ * earlier, at the second slot-table sweep that finds them ended (see
+ * SlotTable.followSamples), which frees the id at once when no tick took it.
  *
  * A frame travels with every continuation made inside it, and no code runs
  * when one resumes, so the id cannot be swapped when a continuation starts
@@ -15,12 +17,13 @@ import type { SlotTable } from '../slots/slot-table';
  * the window just opened may hold samples that read it before the zeroing.
  *
  * So memory is bounded by the spans running plus those that ended in the
- * last window, whatever the collector does: no FinalizationRegistry (its
- * targets are cleared by full collections only, and survive scavenges).
- * The price: code that resumes in a span's context more than one window
- * after the span (with default scopes, its local root and every span under
- * it) ended carries no span labels. A new `with` of that context takes a
- * new holder, for one window.
+ * last sweep or two, and those a tick took in the open window, whatever the
+ * collector does: no FinalizationRegistry (its targets are cleared by full
+ * collections only, and survive scavenges). The price: code that resumes in
+ * a span's context after the span (with default scopes, its local root and
+ * every span under it) ended, later than the next window close or than two
+ * sweeps, carries no span labels. A new `with` of that context takes a new
+ * holder.
  */
 export class FrameHolders {
   /** The private key under which holders ride in the frame. */
@@ -29,6 +32,9 @@ export class FrameHolders {
   /** Entries holding a holder of this instance, and the holders, by index. */
   private entries: LabelEntry[] = [];
   private holders: FrameHolder[] = [];
+  /** Per index: the sweep that first found the entry's spans ended, 0 while they run. */
+  private endedAtSweep: number[] = [];
+  private sweeps = 0;
   private made = 0;
   private releasedCount = 0;
   private closed = false;
@@ -36,7 +42,12 @@ export class FrameHolders {
 
   constructor(slots: SlotTable) {
     this.slots = slots;
-    this.stopSweeping = slots.onWindowClosed(() => this.takeBackEnded());
+    const stopAtClose = slots.onWindowClosed(() => this.takeBackEnded(false));
+    const stopAtSweep = slots.onSweep(() => this.takeBackEnded(true));
+    this.stopSweeping = () => {
+      stopAtClose();
+      stopAtSweep();
+    };
   }
 
   /**
@@ -55,35 +66,48 @@ export class FrameHolders {
     entry.frameHolder = holder;
     this.entries.push(entry);
     this.holders.push(holder);
+    this.endedAtSweep.push(0);
     this.made++;
     return holder;
   }
 
   /**
-   * Runs right after each window close: zeroes and releases the holders of
-   * entries whose spans have all ended. Their ids are free at the next close.
+   * Zeroes and releases the holders of entries whose spans have all ended:
+   * all of them right after a window close; at a sweep, those already found
+   * ended by an earlier sweep, so code that runs on shortly after its span
+   * ended keeps its labels. Their ids are free at once when no tick took them,
+   * else at the next close.
    */
-  private takeBackEnded(): void {
+  private takeBackEnded(atSweep: boolean): void {
+    if (atSweep) this.sweeps++;
     const entries = this.entries;
     const holders = this.holders;
+    const endedAt = this.endedAtSweep;
     let kept = 0;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
       const holder = holders[i];
-      if (!entry.spansEnded()) {
-        entries[kept] = entry;
-        holders[kept] = holder;
-        kept++;
-        continue;
+      let since = endedAt[i];
+      if (entry.spansEnded()) {
+        if (!atSweep || (since !== 0 && since < this.sweeps)) {
+          this.giveBack(entry, holder);
+          continue;
+        }
+        if (since === 0) since = this.sweeps;
       }
-      this.giveBack(entry, holder);
+      entries[kept] = entry;
+      holders[kept] = holder;
+      endedAt[kept] = since;
+      kept++;
     }
     entries.length = kept;
     holders.length = kept;
+    endedAt.length = kept;
   }
 
   private giveBack(entry: LabelEntry, holder: FrameHolder): void {
     const slot = holder[0];
+    // Zeroed first: from here no tick can take the id, so the table can free it at once if none did.
     holder[0] = 0;
     if (entry.frameHolder === holder) entry.frameHolder = undefined;
     this.slots.release(slot);
@@ -101,6 +125,7 @@ export class FrameHolders {
     for (let i = 0; i < this.entries.length; i++) this.giveBack(this.entries[i], this.holders[i]);
     this.entries = [];
     this.holders = [];
+    this.endedAtSweep = [];
   }
 
   /** Holders made, those given back, and those held now. */

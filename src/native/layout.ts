@@ -2,7 +2,13 @@ import { NodeKind, SharedIndex, type NativeLayout } from './types';
 
 /** This package's side of the layout: what the const enums in types.ts say. */
 export const EXPECTED_LAYOUT: NativeLayout = {
-  shared: { slot: SharedIndex.Slot, ticks: SharedIndex.Ticks, dropped: SharedIndex.Dropped, length: 3 },
+  shared: {
+    slot: SharedIndex.Slot,
+    ticks: SharedIndex.Ticks,
+    dropped: SharedIndex.Dropped,
+    generation: SharedIndex.Generation,
+    length: 4,
+  },
   nodeKinds: { js: NodeKind.Js, root: NodeKind.Root, program: NodeKind.Program, idle: NodeKind.Idle, gc: NodeKind.Gc },
 };
 

@@ -22,6 +22,12 @@ export const enum SharedIndex {
   Ticks = 1,
   /** Ticks dropped because the ring was full. */
   Dropped = 2,
+  /**
+   * Written by the sampler: the value (1 or 2) each tick of the open window
+   * writes in the marks at its slot (see NativeSampler.markSlots). It flips
+   * as each window closes.
+   */
+  Generation = 3,
 }
 
 /** V8's call tree for one window, as parallel arrays indexed by node. */
@@ -121,11 +127,23 @@ export interface NativeSampler {
   readFrames(key: object | null): boolean;
   /** The slot the signal handler would record right now, read from the frame; 0 when none. */
   frameSlot(): number;
+  /**
+   * From now on each tick writes the current generation (SharedIndex.Generation)
+   * at `marks[slot]` for the slot it takes, when the slot is inside the
+   * array; null stops. The sampler keeps the array alive while it uses it.
+   */
+  markSlots(marks: Uint8Array | null): void;
 }
 
 /** The indexes and codes both sides use, as the addon reports them (checked at load). */
 export interface NativeLayout {
-  readonly shared: { readonly slot: number; readonly ticks: number; readonly dropped: number; readonly length: number };
+  readonly shared: {
+    readonly slot: number;
+    readonly ticks: number;
+    readonly dropped: number;
+    readonly generation: number;
+    readonly length: number;
+  };
   readonly nodeKinds: {
     readonly js: number;
     readonly root: number;

@@ -3,6 +3,7 @@ import type { ProfileWindow } from '../window/profile-window';
 import { ThreadSampler } from '../sampler/thread-sampler';
 import { EpochClock } from './epoch-clock';
 import type { FrameSlotReader } from '../native/types';
+import type { SampleMarker } from '../slots/sample-marker';
 import type { ExitReport, SlotLabelSource, WindowSink } from './ports';
 import { buildWindow } from './window-builder';
 import { PauseRecorder, type PauseSummary } from './pause-recorder';
@@ -84,6 +85,11 @@ export class SpanProfiler {
   /** The sampler's reader of slots kept in the async context frame. */
   get frameReader(): FrameSlotReader {
     return this.sampler.frames;
+  }
+
+  /** The sampler's marks of the slots its ticks take, for early slot release. */
+  get sampleMarker(): SampleMarker {
+    return this.sampler;
   }
 
   get running(): boolean {

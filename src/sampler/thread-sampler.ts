@@ -77,6 +77,16 @@ export class ThreadSampler {
     this.slotView[SharedIndex.Slot] = 0;
   }
 
+  /** Has each tick mark its slot in `marks` (see SampleMarker); null stops. */
+  markSlots(marks: Uint8Array | null): void {
+    this.native.markSlots(marks);
+  }
+
+  /** The value ticks of the open window write in the marks. */
+  generation(): number {
+    return this.slotView[SharedIndex.Generation];
+  }
+
   counters(): SamplerCounters {
     return {
       ticks: this.slotView[SharedIndex.Ticks] >>> 0,

@@ -1,5 +1,6 @@
 import type { SpanLabels } from '../window/profile-window';
 import type { LabelEntry } from './label-entry';
+import type { SampleMarker } from './sample-marker';
 import type { SlotLabelSource, SlotStats } from './slot-label-source';
 
 export interface SlotTableOptions {
@@ -10,6 +11,13 @@ export interface SlotTableOptions {
 }
 
 export const MAX_SLOT_CAPACITY = 1 << 20;
+/**
+ * How often ended entries that no tick took give their slots back between
+ * window closes. Sooner than most young-generation collections come, so an
+ * unsampled span's record and entry die young instead of living (and being
+ * promoted) until the window closes.
+ */
+export const DEFAULT_SWEEP_MS = 100;
 const HELD = 1;
 const RELEASED = 2;
 /**
@@ -29,8 +37,10 @@ export interface SlotTableStats extends SlotStats {
   readonly acquired: number;
   /** Of `live`, slots lent until released (see lendUntilReleased). */
   readonly held: number;
-  /** Slots taken back at window boundaries. */
+  /** Slots taken back at window boundaries, or earlier (see `freedEarly`). */
   readonly retired: number;
+  /** Of `retired`, slots of ended entries no tick took, freed between window closes. */
+  readonly freedEarly: number;
   /** Most slots lent at once. */
   readonly highWater: number;
   readonly windows: number;
@@ -61,6 +71,14 @@ export interface SlotTableStats extends SlotStats {
  * Where the slot rides in the async context itself (FrameHolders), no code
  * runs when a continuation resumes, so an id stays lent while its spans
  * run: `lendUntilReleased` and `release` instead.
+ *
+ * Holding every entry until its window closes would keep every span's
+ * labels for a whole window: memory growing with the span rate, for the
+ * few spans a 100 Hz sampler actually hits. With `followSamples`, the signal
+ * handler marks each slot a tick takes (SampleMarker), and a slot whose
+ * entry's spans ended goes back within `sweepMs` when no tick of the open
+ * window took it and nothing can publish it any more; what the table holds
+ * until the window closes is bounded by the samples, not by the spans.
  */
 export class SlotTable implements SlotLabelSource {
   readonly capacity: number;
@@ -80,6 +98,11 @@ export class SlotTable implements SlotLabelSource {
   private overflows = 0;
   private acquired = 0;
   private retired = 0;
+  private freedEarly = 0;
+  /** Set while following a sampler's marks (followSamples). */
+  private marker: SampleMarker | undefined;
+  private marks: Uint8Array | undefined;
+  private sweepListeners: (() => void)[] = [];
   private highWater = 0;
   private windows = 0;
 
@@ -143,14 +166,103 @@ export class SlotTable implements SlotLabelSource {
 
   /**
    * Nothing can carry `slot` any more. Its labels stay until the next window
-   * closes, since that window may still hold samples with it; then it is free.
+   * closes when a tick of the open window took it; otherwise (known only
+   * while following samples) it is free at once.
    */
   release(slot: number): void {
     if (!Number.isInteger(slot) || slot < 1 || slot >= this.heldState.length || this.heldState[slot] !== HELD) {
       throw new RangeError(`release: slot ${String(slot)} is not lent until released`);
     }
+    if (this.untaken(slot)) {
+      this.owners[slot] = undefined;
+      this.heldState[slot] = 0;
+      this.held--;
+      this.freeSlot(slot);
+      this.retired++;
+      this.freedEarly++;
+      return;
+    }
     this.heldState[slot] = RELEASED;
     this.released.push(slot);
+  }
+
+  /**
+   * Has `marker`'s signal handler mark the slots its ticks take, and from
+   * then on frees, every `sweepMs`, the slots of ended entries that no tick
+   * of the open window took. Returns the function that stops it: call it
+   * only once the sampler has stopped, as a tick that no longer marks could
+   * take a slot that is then freed.
+   */
+  followSamples(marker: SampleMarker, sweepMs = DEFAULT_SWEEP_MS): () => void {
+    if (!Number.isInteger(sweepMs) || sweepMs < 1) {
+      throw new RangeError(`sweepMs must be a positive integer (default ${DEFAULT_SWEEP_MS}); got ${String(sweepMs)}`);
+    }
+    if (this.marker !== undefined) throw new Error('the slot table already follows a sampler');
+    // Pages are touched only as far as ids are lent (ids are reused lowest-first from the free list).
+    const marks = new Uint8Array(this.capacity + 1);
+    marker.markSlots(marks);
+    this.marker = marker;
+    this.marks = marks;
+    const timer = setInterval(() => this.sweep(), sweepMs);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      if (this.marker !== marker) return;
+      marker.markSlots(null);
+      this.marker = undefined;
+      this.marks = undefined;
+    };
+  }
+
+  /**
+   * Runs `listener` after each sweep (see followSamples): where it releases
+   * ended entries' slots, those no tick took are free at once.
+   * Returns the unregister function.
+   */
+  onSweep(listener: () => void): () => void {
+    this.sweepListeners = [...this.sweepListeners, listener];
+    return () => {
+      this.sweepListeners = this.sweepListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Frees the per-window slots of entries whose spans ended, that nothing
+   * publishes now and no tick of the open window took; then runs the sweep
+   * listeners. A no-op unless following samples.
+   */
+  sweep(): void {
+    if (this.marks === undefined) return;
+    const live = this.liveEntries;
+    const checks = this.checkList;
+    let kept = 0;
+    for (let i = 0; i < live.length; i++) {
+      const entry = live[i];
+      // Unpublished, no tick can take the slot before it is freed in this same turn.
+      if (entry.spansEnded() && this.untaken(entry.slot) && !isPublished(entry, checks)) {
+        this.owners[entry.slot] = undefined;
+        this.freeSlot(entry.slot);
+        entry.slot = 0;
+        this.freedEarly++;
+      } else {
+        live[kept++] = entry;
+      }
+    }
+    this.retired += live.length - kept;
+    live.length = kept;
+    const listeners = this.sweepListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]();
+  }
+
+  /** While following samples: no tick waiting for labels carries `slot`. */
+  private untaken(slot: number): boolean {
+    return this.marks !== undefined && this.marker !== undefined && this.marks[slot] !== this.marker.generation();
+  }
+
+  /** Puts `slot` on the free list; its mark is cleared, as nothing can publish it now. */
+  private freeSlot(slot: number): void {
+    if (this.marks !== undefined) this.marks[slot] = 0;
+    this.free.push(slot);
   }
 
   /**
@@ -195,18 +307,11 @@ export class SlotTable implements SlotLabelSource {
     const kept: LabelEntry[] = [];
     for (let i = 0; i < live.length; i++) {
       const entry = live[i];
-      let published = false;
-      for (let c = 0; c < checks.length; c++) {
-        if (checks[c](entry)) {
-          published = true;
-          break;
-        }
-      }
-      if (published) {
+      if (isPublished(entry, checks)) {
         kept.push(entry);
       } else {
         this.owners[entry.slot] = undefined;
-        this.free.push(entry.slot);
+        this.freeSlot(entry.slot);
         entry.slot = 0;
       }
     }
@@ -218,7 +323,7 @@ export class SlotTable implements SlotLabelSource {
       for (let i = 0; i < released.length; i++) {
         this.owners[released[i]] = undefined;
         this.heldState[released[i]] = 0;
-        this.free.push(released[i]);
+        this.freeSlot(released[i]);
       }
       this.held -= released.length;
       this.retired += released.length;
@@ -235,10 +340,18 @@ export class SlotTable implements SlotLabelSource {
       overflows: this.overflows,
       acquired: this.acquired,
       retired: this.retired,
+      freedEarly: this.freedEarly,
       highWater: this.highWater,
       windows: this.windows,
     };
   }
+}
+
+function isPublished(entry: LabelEntry, checks: readonly PublishedCheck[]): boolean {
+  for (let c = 0; c < checks.length; c++) {
+    if (checks[c](entry)) return true;
+  }
+  return false;
 }
 
 function validateCapacity(value: unknown): number {
