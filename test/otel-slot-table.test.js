@@ -127,7 +127,7 @@ test('model: a sample always resolves to the entry that was published when it wa
     fc.constant({ close: true }),
   );
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 6 }), fc.array(action, { maxLength: 300 }), (capacity, actions) => {
+    fc.property(fc.integer({ min: 1, max: 6 }), fc.array(action, { minLength: 20, maxLength: 300, size: 'large' }), (capacity, actions) => {
       const table = new SlotTable({ capacity });
       const entries = Array.from({ length: 10 }, (_, i) => entry(`e${i}`));
       let current = null;
@@ -149,6 +149,149 @@ test('model: a sample always resolves to the entry that was published when it wa
           cell = current === null ? 0 : table.slotFor(current);
         }
         assert.ok(table.stats().live <= capacity);
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+/** The sampler's marks, played by hand: ticks mark their slot, and the generation flips as a window closes. */
+function handMarker() {
+  return {
+    marks: undefined,
+    gen: 1,
+    markSlots(marks) {
+      this.marks = marks;
+    },
+    generation() {
+      return this.gen;
+    },
+    tick(slot) {
+      if (slot !== 0 && this.marks !== undefined && slot < this.marks.length) this.marks[slot] = this.gen;
+    },
+    flip() {
+      this.gen = 3 - this.gen;
+    },
+  };
+}
+
+function endable(name) {
+  const e = entry(name);
+  e.ended = false;
+  e.spansEnded = () => e.ended;
+  return e;
+}
+
+test('a sweep frees ended entries that nothing publishes and no tick of the open window took', () => {
+  const table = new SlotTable({ capacity: 8 });
+  const marker = handMarker();
+  const stop = table.followSamples(marker, 60_000);
+  let published = null;
+  table.keepPublished((e) => e === published);
+  const [running, endedUntaken, endedTaken, endedPublished] = ['running', 'untaken', 'taken', 'published'].map(endable);
+  for (const e of [running, endedUntaken, endedTaken, endedPublished]) table.slotFor(e);
+  endedUntaken.ended = endedTaken.ended = endedPublished.ended = true;
+  marker.tick(endedTaken.slot);
+  published = endedPublished;
+  const takenSlot = endedTaken.slot;
+  table.sweep();
+  assert.equal(endedUntaken.slot, 0, 'ended, unpublished, untaken: freed');
+  assert.ok(running.slot > 0, 'its spans still run: kept');
+  assert.equal(endedTaken.slot, takenSlot, 'a tick of the open window took it: kept for that window');
+  assert.ok(endedPublished.slot > 0, 'published now: kept');
+  assert.equal(table.stats().freedEarly, 1);
+  // The window closes: the taken slot's labels are read, then it goes back.
+  marker.flip();
+  assert.deepEqual(table.labelsFor([takenSlot]).get(takenSlot), { spanName: 'taken' });
+  table.windowClosed();
+  assert.equal(endedTaken.slot, 0);
+  assert.equal(marker.marks[takenSlot], 0, 'a freed id carries no mark into its next loan');
+  stop();
+  assert.equal(marker.marks, null, 'stopping stops the marks');
+  const other = endable('other');
+  table.slotFor(other);
+  other.ended = true;
+  table.sweep();
+  assert.ok(other.slot > 0, 'no longer following samples: a sweep frees nothing');
+  assert.equal(table.stats().freedEarly, 1);
+});
+
+test('release frees at once an id no tick of the open window took; a taken one waits for the close', () => {
+  const table = new SlotTable({ capacity: 2 });
+  const marker = handMarker();
+  const stop = table.followSamples(marker, 60_000);
+  const a = table.lendUntilReleased(entry('a'));
+  const b = table.lendUntilReleased(entry('b'));
+  marker.tick(b);
+  table.release(a);
+  table.release(b);
+  assert.equal(table.labelsFor([a]).size, 0, 'untaken: free at once');
+  assert.deepEqual(table.labelsFor([b]).get(b), { spanName: 'b' }, 'taken: labels kept for the window');
+  assert.equal(table.lendUntilReleased(entry('c')), a, 'the untaken id is lent again at once');
+  assert.equal(table.lendUntilReleased(entry('d')), 0, 'the taken one is not');
+  marker.flip();
+  table.windowClosed();
+  assert.equal(table.labelsFor([b]).size, 0);
+  assert.deepEqual([table.stats().freedEarly, table.stats().retired], [1, 2]);
+  stop();
+});
+
+test('followSamples refuses a second sampler and a bad sweep interval, by name', () => {
+  const table = new SlotTable({ capacity: 2 });
+  assert.throws(() => table.followSamples(handMarker(), 0), /^RangeError: sweepMs must be a positive integer \(default 100\); got 0$/);
+  const stop = table.followSamples(handMarker(), 60_000);
+  assert.throws(() => table.followSamples(handMarker(), 60_000), /already follows a sampler/);
+  stop();
+  table.followSamples(handMarker(), 60_000)();
+});
+
+test('model: with sweeps and early release, a sample always resolves to the entry published when it was taken', () => {
+  // As the model above, with spans that end, sweeps at any moment, and the
+  // sampler's marks: each sample marks its slot with the generation, which
+  // flips at each close before the window's samples are resolved.
+  const action = fc.oneof(
+    fc.record({ publish: fc.integer({ min: -1, max: 9 }) }),
+    fc.record({ end: fc.integer({ min: 0, max: 9 }) }),
+    fc.constant({ sample: true }),
+    fc.constant({ sweep: true }),
+    fc.constant({ close: true }),
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 6 }), fc.array(action, { minLength: 20, maxLength: 300, size: 'large' }), (capacity, actions) => {
+      const table = new SlotTable({ capacity });
+      const marker = handMarker();
+      const stop = table.followSamples(marker, 60_000);
+      const entries = Array.from({ length: 10 }, (_, i) => endable(`e${i}`));
+      let current = null;
+      let cell = 0;
+      table.keepPublished((e) => e === current);
+      let pending = [];
+      try {
+        for (const step of actions) {
+          if (step.close) {
+            marker.flip();
+            const labels = table.labelsFor(pending.map(([slot]) => slot));
+            for (const [slot, name] of pending) {
+              assert.equal(labels.get(slot)?.spanName, name, `slot ${slot} resolved to another entry`);
+            }
+            table.windowClosed();
+            pending = [];
+          } else if (step.sample) {
+            marker.tick(cell);
+            if (cell !== 0) pending.push([cell, current.labels().spanName]);
+          } else if (step.sweep) {
+            table.sweep();
+          } else if (step.end !== undefined) {
+            entries[step.end].ended = true;
+          } else {
+            current = step.publish < 0 ? null : entries[step.publish];
+            // The tracker's publish: the entry's slot if it holds one, else a fresh loan.
+            cell = current === null ? 0 : current.slot !== 0 ? current.slot : table.slotFor(current);
+          }
+          assert.ok(table.stats().live <= capacity);
+        }
+      } finally {
+        stop();
       }
     }),
     { numRuns: 500 },

@@ -119,12 +119,19 @@ function newTracker({ capacity, mechanism, adoptOptions } = {}) {
  * its leaf's NodeKind, V8's time (µs) and the labels of its slot: null for
  * slot 0, 'missing' for a slot with no labels.
  */
-function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 10_000 } = {}) {
+function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 10_000, sweepMs = 100 } = {}) {
   const sampler = new (nativeBinding().Sampler)(intervalMicros);
   const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
+  // As start() does: ended spans' slots that no tick took go back between windows.
+  const shared = new Int32Array(sampler.shared);
+  const generationIndex = nativeBinding().layout.shared.generation;
+  const stopFollowing =
+    sweepMs === 0
+      ? () => {}
+      : slots.followSamples({ markSlots: (marks) => sampler.markSlots(marks), generation: () => shared[generationIndex] }, sweepMs);
   const tracker = new otel.ContextTracker({ slots, mechanism });
   // Before start(), as the profiler does: the frame reader's self-test runs here.
-  tracker.enable(new Int32Array(sampler.shared), 0, sampler);
+  tracker.enable(shared, 0, sampler);
   const samples = [];
   const collect = () => {
     const raw = sampler.collect();
@@ -169,6 +176,7 @@ function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 1
       collect();
       sampler.stop();
       tracker.disable();
+      stopFollowing();
     },
   };
 }
