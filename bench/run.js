@@ -149,6 +149,11 @@ async function main() {
   if (raw.scaling) summary.scaling = S.summarizeScaling(raw.scaling, plan.scaling.configs, plan.scaling.points);
   if (raw.rotations) summary.rotations = S.summarizeRotations(raw.rotations);
   if (raw.context) summary.context = raw.context;
+  // Only a full run of every part is of record; the others keep their own files.
+  const record = plan.mode === 'quick' ? 'quick' : only.length < PARTS.length ? 'partial' : 'summary';
+  const summaryFile = path.join(resultsDir, `${record}-node${major}.json`);
+  // A run of some parts replaces those parts only: the others stay, with when they were measured.
+  if (record === 'partial' && fs.existsSync(summaryFile)) carryParts(JSON.parse(fs.readFileSync(summaryFile, 'utf8')), summary);
   summary.noise = S.noise(summary);
   summary.failures = Object.values(raw).flatMap((v) => (Array.isArray(v) ? v.filter((t) => t.error) : []))
     .map((t) => ({ config: t.config, round: t.round, error: t.error.split('\n')[0] }));
@@ -157,9 +162,6 @@ async function main() {
   const stamp = meta.startedAt.replace(/[:.]/g, '-');
   const rawFile = path.join(resultsDir, `raw-node${major}-${plan.mode}-${stamp}.json`);
   fs.writeFileSync(rawFile, JSON.stringify(raw, null, 1));
-  // Only a full run of every part is of record; the others keep their own files.
-  const record = plan.mode === 'quick' ? 'quick' : only.length < PARTS.length ? 'partial' : 'summary';
-  const summaryFile = path.join(resultsDir, `${record}-node${major}.json`);
   fs.writeFileSync(summaryFile, `${JSON.stringify(summary, null, 1)}\n`);
   const md = renderResults(record === 'summary' ? loadSummaries(resultsDir) : [summary]);
   const mdFile = path.join(resultsDir, record === 'summary' ? 'RESULTS.md' : `${record}.md`);
@@ -169,6 +171,15 @@ async function main() {
   if (summary.failures.length > 0) {
     log(`${summary.failures.length} trial(s) failed; see the raw JSON`);
     process.exitCode = 1;
+  }
+}
+
+/** Copies into `summary` the parts of `before` it lacks; meta.carried names when each was measured. */
+function carryParts(before, summary) {
+  for (const part of PARTS) {
+    if (summary[part] !== undefined || before[part] === undefined) continue;
+    summary[part] = before[part];
+    summary.meta.carried = { ...summary.meta.carried, [part]: before.meta.carried?.[part] ?? before.meta.startedAt };
   }
 }
 
