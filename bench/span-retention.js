@@ -7,11 +7,8 @@
 //   node bench/span-retention.js [--runs 5] [--spans 20000] [--settle 400] [--dist path/to/dist]
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const { intOption } = require('./lib/int-option');
+const { median } = require('./lib/stats');
 
 const CHILD = `
 const [dist, mode, spans, settleMs] = process.argv.slice(1).map((v, i) => (i < 2 ? v : Number(v)));
@@ -53,15 +50,11 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 })();
 `;
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-const runs = Number(arg('runs', '5'));
-const spans = Number(arg('spans', '20000'));
-const settle = Number(arg('settle', '400'));
-const dist = path.resolve(arg('dist', path.join(__dirname, '..', 'dist')));
+const runs = intOption('runs', 5);
+const spans = intOption('spans', 20000);
+const settle = intOption('settle', 400);
+const distAt = process.argv.indexOf('--dist');
+const dist = path.resolve(distAt >= 0 ? process.argv[distAt + 1] : path.join(__dirname, '..', 'dist'));
 const got = { off: { ended: [], settled: [] }, on: { ended: [], settled: [] } };
 let lastSlots;
 for (let r = 0; r < runs; r++) {
