@@ -99,9 +99,8 @@ export class SlotTable implements SlotLabelSource {
   private acquired = 0;
   private retired = 0;
   private freedEarly = 0;
-  /** Set while following a sampler's marks (followSamples). */
-  private marker: SampleMarker | undefined;
-  private marks: Uint8Array | undefined;
+  /** The sampler whose marks this table follows, and the marks (followSamples). */
+  private following: { readonly marker: SampleMarker; readonly marks: Uint8Array } | undefined;
   private sweepListeners: (() => void)[] = [];
   private highWater = 0;
   private windows = 0;
@@ -173,11 +172,10 @@ export class SlotTable implements SlotLabelSource {
     if (!Number.isInteger(slot) || slot < 1 || slot >= this.heldState.length || this.heldState[slot] !== HELD) {
       throw new RangeError(`release: slot ${String(slot)} is not lent until released`);
     }
-    if (this.untaken(slot)) {
-      this.owners[slot] = undefined;
-      this.heldState[slot] = 0;
+    const following = this.following;
+    if (following !== undefined && following.marks[slot] !== following.marker.generation()) {
+      this.freeReleased(slot);
       this.held--;
-      this.freeSlot(slot);
       this.retired++;
       this.freedEarly++;
       return;
@@ -197,20 +195,18 @@ export class SlotTable implements SlotLabelSource {
     if (!Number.isInteger(sweepMs) || sweepMs < 1) {
       throw new RangeError(`sweepMs must be a positive integer (default ${DEFAULT_SWEEP_MS}); got ${String(sweepMs)}`);
     }
-    if (this.marker !== undefined) throw new Error('the slot table already follows a sampler');
-    // Pages are touched only as far as ids are lent (ids are reused lowest-first from the free list).
-    const marks = new Uint8Array(this.capacity + 1);
-    marker.markSlots(marks);
-    this.marker = marker;
-    this.marks = marks;
+    if (this.following !== undefined) throw new Error('the slot table already follows a sampler');
+    // Pages are touched only up to the highest id ever lent.
+    const following = { marker, marks: new Uint8Array(this.capacity + 1) };
+    marker.markSlots(following.marks);
+    this.following = following;
     const timer = setInterval(() => this.sweep(), sweepMs);
     timer.unref();
     return () => {
       clearInterval(timer);
-      if (this.marker !== marker) return;
+      if (this.following !== following) return;
       marker.markSlots(null);
-      this.marker = undefined;
-      this.marks = undefined;
+      this.following = undefined;
     };
   }
 
@@ -232,17 +228,18 @@ export class SlotTable implements SlotLabelSource {
    * listeners. A no-op unless following samples.
    */
   sweep(): void {
-    if (this.marks === undefined) return;
+    const following = this.following;
+    if (following === undefined) return;
+    const { marks } = following;
+    const generation = following.marker.generation();
     const live = this.liveEntries;
     const checks = this.checkList;
     let kept = 0;
     for (let i = 0; i < live.length; i++) {
       const entry = live[i];
       // Unpublished, no tick can take the slot before it is freed in this same turn.
-      if (entry.spansEnded() && this.untaken(entry.slot) && !isPublished(entry, checks)) {
-        this.owners[entry.slot] = undefined;
-        this.freeSlot(entry.slot);
-        entry.slot = 0;
+      if (entry.spansEnded() && marks[entry.slot] !== generation && !isPublished(entry, checks)) {
+        this.retireEntry(entry);
         this.freedEarly++;
       } else {
         live[kept++] = entry;
@@ -254,14 +251,23 @@ export class SlotTable implements SlotLabelSource {
     for (let i = 0; i < listeners.length; i++) listeners[i]();
   }
 
-  /** While following samples: no tick waiting for labels carries `slot`. */
-  private untaken(slot: number): boolean {
-    return this.marks !== undefined && this.marker !== undefined && this.marks[slot] !== this.marker.generation();
+  /** Takes back an entry's per-window slot. */
+  private retireEntry(entry: LabelEntry): void {
+    this.owners[entry.slot] = undefined;
+    this.freeSlot(entry.slot);
+    entry.slot = 0;
+  }
+
+  /** Frees a slot that was lent until released. */
+  private freeReleased(slot: number): void {
+    this.owners[slot] = undefined;
+    this.heldState[slot] = 0;
+    this.freeSlot(slot);
   }
 
   /** Puts `slot` on the free list; its mark is cleared, as nothing can publish it now. */
   private freeSlot(slot: number): void {
-    if (this.marks !== undefined) this.marks[slot] = 0;
+    if (this.following !== undefined) this.following.marks[slot] = 0;
     this.free.push(slot);
   }
 
@@ -307,24 +313,15 @@ export class SlotTable implements SlotLabelSource {
     const kept: LabelEntry[] = [];
     for (let i = 0; i < live.length; i++) {
       const entry = live[i];
-      if (isPublished(entry, checks)) {
-        kept.push(entry);
-      } else {
-        this.owners[entry.slot] = undefined;
-        this.freeSlot(entry.slot);
-        entry.slot = 0;
-      }
+      if (isPublished(entry, checks)) kept.push(entry);
+      else this.retireEntry(entry);
     }
     this.retired += live.length - kept.length;
     this.liveEntries = kept;
     const released = this.released;
     if (released.length > 0) {
       this.released = [];
-      for (let i = 0; i < released.length; i++) {
-        this.owners[released[i]] = undefined;
-        this.heldState[released[i]] = 0;
-        this.freeSlot(released[i]);
-      }
+      for (let i = 0; i < released.length; i++) this.freeReleased(released[i]);
       this.held -= released.length;
       this.retired += released.length;
     }

@@ -120,18 +120,13 @@ function newTracker({ capacity, mechanism, adoptOptions } = {}) {
  * slot 0, 'missing' for a slot with no labels.
  */
 function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 10_000, sweepMs = 100 } = {}) {
-  const sampler = new (nativeBinding().Sampler)(intervalMicros);
+  const sampler = new otel.ThreadSampler(nativeBinding(), { intervalMicros });
   const slots = new otel.SlotTable(capacity === undefined ? {} : { capacity });
   // As start() does: ended spans' slots that no tick took go back between windows.
-  const shared = new Int32Array(sampler.shared);
-  const generationIndex = nativeBinding().layout.shared.generation;
-  const stopFollowing =
-    sweepMs === 0
-      ? () => {}
-      : slots.followSamples({ markSlots: (marks) => sampler.markSlots(marks), generation: () => shared[generationIndex] }, sweepMs);
+  const stopFollowing = slots.followSamples(sampler, sweepMs);
   const tracker = new otel.ContextTracker({ slots, mechanism });
   // Before start(), as the profiler does: the frame reader's self-test runs here.
-  tracker.enable(shared, 0, sampler);
+  tracker.enable(sampler.slotView, 0, sampler.frames);
   const samples = [];
   const collect = () => {
     const raw = sampler.collect();
