@@ -18,6 +18,7 @@ const apiStart = () => require('./api/start') as typeof import('./api/start');
 const config = () => require('./config') as typeof import('./config');
 const contextAsyncContextFrame = () => require('./context/async-context-frame') as typeof import('./context/async-context-frame');
 const contextContextTracker = () => require('./context/context-tracker') as typeof import('./context/context-tracker');
+const contextFrameHolders = () => require('./context/frame-holders') as typeof import('./context/frame-holders');
 const contextContinuationHooks = () => require('./context/continuation-hooks') as typeof import('./context/continuation-hooks');
 const demoDemoService = () => require('./demo/demo-service') as typeof import('./demo/demo-service');
 const apiCreateExporter = () => require('./api/create-exporter') as typeof import('./api/create-exporter');
@@ -52,6 +53,7 @@ Object.defineProperties(exports, {
   optionsTableMarkdown: lazy(config, 'optionsTableMarkdown'),
   asyncContextFacts: lazy(contextAsyncContextFrame, 'asyncContextFacts'),
   ContextTracker: lazy(contextContextTracker, 'ContextTracker'),
+  FrameHolders: lazy(contextFrameHolders, 'FrameHolders'),
   installContinuationHooks: lazy(contextContinuationHooks, 'installContinuationHooks'),
   DEMO_ENDPOINTS: lazy(demoDemoService, 'DEMO_ENDPOINTS'),
   createExporter: lazy(apiCreateExporter, 'createExporter'),

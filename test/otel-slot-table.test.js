@@ -2,7 +2,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fc = require('fast-check');
-const { SlotTable, DEFAULT_SLOT_CAPACITY } = require('../dist/internal');
+const { SlotTable, DEFAULT_SLOT_CAPACITY, FrameHolders } = require('../dist/internal');
 
 /** A label entry as the registry makes them: a slot field and labels. */
 function entry(name) {
@@ -194,6 +194,41 @@ test('release frees at once an id no tick of the open window took; a taken one w
   table.windowClosed();
   assert.equal(table.labelsFor([b]).size, 0);
   assert.deepEqual([table.stats().freedEarly, table.stats().retired], [1, 2]);
+  stop();
+});
+
+test('a frame holder goes at the second sweep that finds its spans ended, or at the first close', () => {
+  const table = new SlotTable({ capacity: 4 });
+  const marker = handMarker();
+  const stop = table.followSamples(marker, 60_000);
+  const holders = new FrameHolders(table);
+  const quiet = endable('quiet');
+  const sampled = endable('sampled');
+  const revived = endable('revived');
+  const atClose = endable('at close');
+  const [q, s, r] = [quiet, sampled, revived].map((e) => holders.holderFor(e));
+  const qSlot = q[0];
+  const sSlot = s[0];
+  quiet.ended = sampled.ended = revived.ended = true;
+  marker.tick(sSlot);
+  table.sweep();
+  assert.deepEqual([q[0], s[0], r[0]], [qSlot, sSlot, r[0]], 'the first sweep only notes that they ended');
+  assert.ok(r[0] > 0);
+  revived.ended = false; // a new span started under the same root
+  table.sweep();
+  assert.equal(q[0], 0, 'the second sweep takes the holder back');
+  assert.equal(table.labelsFor([qSlot]).size, 0, 'and, with no tick on it, frees its id at once');
+  assert.equal(s[0], 0);
+  assert.deepEqual(table.labelsFor([sSlot]).get(sSlot), { spanName: 'sampled' }, 'a tick took it: labels kept for the window');
+  assert.ok(r[0] > 0, 'running again: kept');
+  const c = holders.holderFor(atClose);
+  atClose.ended = true;
+  marker.flip();
+  table.windowClosed();
+  assert.equal(c[0], 0, 'a window close takes back every ended holder, without waiting for a sweep');
+  assert.equal(table.labelsFor([sSlot]).size, 0, 'and the sampled id is free after its window');
+  assert.deepEqual(holders.stats(), { made: 4, released: 3, held: 1 });
+  holders.close();
   stop();
 });
 

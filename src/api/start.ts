@@ -86,9 +86,9 @@ export function start(options: StartOptions = {}): Spanprof {
   );
   // Before the sampler starts, so that every tick marks its slot.
   const stopFollowingSamples = slots.followSamples(profiler.sampleMarker);
-  // Before the sampler starts: under `frame-slot` the reader's self-test runs here.
-  tracker.enable(profiler.slotView, SharedIndex.Slot, profiler.frameReader);
   try {
+    // Before the sampler starts: under `frame-slot` the reader's self-test runs here.
+    tracker.enable(profiler.slotView, SharedIndex.Slot, profiler.frameReader);
     profiler.start();
   } catch (err) {
     tracker.disable();

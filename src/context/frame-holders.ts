@@ -32,9 +32,8 @@ export class FrameHolders {
   /** Entries holding a holder of this instance, and the holders, by index. */
   private entries: LabelEntry[] = [];
   private holders: FrameHolder[] = [];
-  /** Per index: the sweep that first found the entry's spans ended, 0 while they run. */
-  private endedAtSweep: number[] = [];
-  private sweeps = 0;
+  /** Per index: an earlier sweep found the entry's spans ended. */
+  private seenEnded: boolean[] = [];
   private made = 0;
   private releasedCount = 0;
   private closed = false;
@@ -66,7 +65,7 @@ export class FrameHolders {
     entry.frameHolder = holder;
     this.entries.push(entry);
     this.holders.push(holder);
-    this.endedAtSweep.push(0);
+    this.seenEnded.push(false);
     this.made++;
     return holder;
   }
@@ -79,30 +78,26 @@ export class FrameHolders {
    * else at the next close.
    */
   private takeBackEnded(atSweep: boolean): void {
-    if (atSweep) this.sweeps++;
     const entries = this.entries;
     const holders = this.holders;
-    const endedAt = this.endedAtSweep;
+    const seen = this.seenEnded;
     let kept = 0;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
       const holder = holders[i];
-      let since = endedAt[i];
-      if (entry.spansEnded()) {
-        if (!atSweep || (since !== 0 && since < this.sweeps)) {
-          this.giveBack(entry, holder);
-          continue;
-        }
-        if (since === 0) since = this.sweeps;
+      const ended = entry.spansEnded();
+      if (ended && (!atSweep || seen[i])) {
+        this.giveBack(entry, holder);
+        continue;
       }
       entries[kept] = entry;
       holders[kept] = holder;
-      endedAt[kept] = since;
+      seen[kept] = ended;
       kept++;
     }
     entries.length = kept;
     holders.length = kept;
-    endedAt.length = kept;
+    seen.length = kept;
   }
 
   private giveBack(entry: LabelEntry, holder: FrameHolder): void {
@@ -125,7 +120,7 @@ export class FrameHolders {
     for (let i = 0; i < this.entries.length; i++) this.giveBack(this.entries[i], this.holders[i]);
     this.entries = [];
     this.holders = [];
-    this.endedAtSweep = [];
+    this.seenEnded = [];
   }
 
   /** Holders made, those given back, and those held now. */
