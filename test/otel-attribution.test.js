@@ -261,11 +261,15 @@ test('unsampled spans: samples carry no span id; pyroscope.profile.id only on sa
  * in work function m must carry the id of a span that ran m: a slot reused
  * too early would show up as another function's span (49 times in 50).
  */
+let bulkRuns = 0;
 async function runManySpans({ spans, capacity, windowMs, mechanism, sweepMs, workPerHalf = 4000 }) {
   registerContextManager();
   const { tracer } = newTracing({ record: false });
+  // A source text of its own per run: V8 would otherwise take the earlier runs' functions
+  // from its compilation cache, and after two profiler sessions their frames come out unnamed.
+  bulkRuns++;
   const work = Array.from({ length: 50 }, (_, m) =>
-    new Function(`return function bulk_work_${m}(n) { let x = 0; for (let i = 0; i < n; i++) x += Math.sqrt(i + ${m}); return x; }`)(),
+    new Function(`return function bulk_work_${m}(n) { let x = ${bulkRuns}; for (let i = 0; i < n; i++) x += Math.sqrt(i + ${m}); return x; }`)(),
   );
   const workOf = new Map();
   sampling = startSampling({ capacity, windowMs, mechanism, sweepMs });
