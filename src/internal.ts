@@ -66,9 +66,6 @@ Object.defineProperties(exports, {
   readOutputIndex: lazy(exporters, 'readOutputIndex'),
   retryDelayMs: lazy(exporters, 'retryDelayMs'),
   BackgroundEncoder: lazy(helperThread, 'BackgroundEncoder'),
-  OnDemandEncoder: lazy(helperThread, 'OnDemandEncoder'),
-  SLOW_ENCODE_MS: lazy(helperThread, 'SLOW_ENCODE_MS'),
-  LARGE_MAP_BYTES: lazy(helperThread, 'LARGE_MAP_BYTES'),
   currentLabels: lazy(labelsLabelContext, 'currentLabels'),
   withLabels: lazy(labelsLabelContext, 'withLabels'),
   REDACTED: lazy(log, 'REDACTED'),
@@ -111,6 +108,5 @@ Object.defineProperties(exports, {
   SlotTable: lazy(slots, 'SlotTable'),
   createFrameMapper: lazy(sourcemap, 'createFrameMapper'),
   shortenPath: lazy(sourcemap, 'shortenPath'),
-  scriptMapBytes: lazy(sourcemap, 'scriptMapBytes'),
   VERSION: lazy(version, 'VERSION'),
 });

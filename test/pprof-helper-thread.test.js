@@ -1,14 +1,13 @@
 'use strict';
-// spanprof encodes windows on the profiled thread, and starts one helper
-// thread, which reads source maps and encodes windows, when a large map
-// makes it worth its memory; the profiled thread's share of a window's work
-// is counted in the window's pause.
+// spanprof runs one helper thread, which reads source maps and encodes
+// windows; the profiled thread's share of a window's work is counted in
+// the window's pause.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { LARGE_MAP_BYTES, InThreadEncoder, BackgroundEncoder, createFrameMapper, SpanProfiler, ExportingSink, PauseRecorder, UNLABELLED_SOURCE } = require('../dist/internal');
+const { InThreadEncoder, BackgroundEncoder, createFrameMapper, SpanProfiler, ExportingSink, PauseRecorder, UNLABELLED_SOURCE } = require('../dist/internal');
 const { decodeProfileSync } = require('./support/read-pprof');
 const { binding, spinCpu } = require('./support/native');
 const { sampleWindow, stopSampler, busyFor } = require('./support/profile-windows.js');
@@ -33,13 +32,8 @@ function costLog() {
   return { stretches, add: (ns) => stretches.push(ns), total: () => stretches.reduce((a, b) => a + b, 0) };
 }
 
-/**
- * Profiles the tsc-built app in a child process; returns the thread id a
- * probe worker got (spanprof's workers come first), the files under `out`
- * the profiled thread opened or read synchronously, and the functions of
- * the written windows.
- */
-function profileTscApp(out) {
+test('one helper thread while profiling with source maps; the maps are read on it, not on the profiled thread', () => {
+  const out = compileTsc(root, 'out-one-thread');
   const dir = fs.mkdtempSync(path.join(root, 'profiles-'));
   const script = `
     const fs = require('node:fs');
@@ -68,44 +62,22 @@ function profileTscApp(out) {
       const probeId = probe.threadId;
       await probe.terminate();
       await handle.stop();
-      console.log(JSON.stringify({ probeId, mapReads }));
+      console.log(JSON.stringify({ probeId, mapReads, stats: handle.stats().profiler.windows }));
     });
   `;
   const r = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.probeId, 2, 'spanprof started exactly one worker thread');
+  assert.deepEqual(result.mapReads, []);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpu.pb.gz'));
   assert.ok(files.length >= 1, 'a window was written');
   const functions = files.flatMap((f) => functionFiles(fs.readFileSync(path.join(dir, f))));
-  return { ...JSON.parse(r.stdout), functions };
-}
-
-function assertShippingMapped(functions) {
   assert.ok(
     functions.some((f) => f.name === 'computeShippingCost' && f.file === 'src/shipping.ts' &&
       f.line === lineOf('src/shipping.ts', 'export function computeShippingCost(')),
     `no mapped computeShippingCost among ${JSON.stringify(functions.filter((f) => f.file.includes('shipping')))}`,
   );
-}
-
-test('small source maps (a tsc build\'s per-file maps) are read on the profiled thread: no helper thread', () => {
-  const out = compileTsc(root, 'out-small-maps');
-  const result = profileTscApp(out);
-  assert.equal(result.probeId, 1, 'spanprof started no worker thread');
-  assert.ok(result.mapReads.some((f) => f.endsWith('shipping.js.map')), JSON.stringify(result.mapReads));
-  assertShippingMapped(result.functions);
-});
-
-test('a large source map starts one helper thread, and the maps are read on it, not on the profiled thread', () => {
-  const out = compileTsc(root, 'out-large-map');
-  // The same map with its sources embedded, padded past the size worth a thread.
-  const mapFile = path.join(out, 'shipping.js.map');
-  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8'));
-  map.sourcesContent = map.sources.map(() => `// ${'x'.repeat(LARGE_MAP_BYTES)}\n`);
-  fs.writeFileSync(mapFile, JSON.stringify(map));
-  const result = profileTscApp(out);
-  assert.equal(result.probeId, 2, 'spanprof started exactly one worker thread');
-  assert.deepEqual(result.mapReads, []);
-  assertShippingMapped(result.functions);
 });
 
 test("a window's pause includes what the encoder later spends on the profiled thread", async () => {

@@ -123,7 +123,7 @@ export function buildWithFunctions(
     if ((nodes.kind[node] as NodeKind) === NodeKind.Idle) {
       idleSamples++;
       idleCpuNs += sampleCpu;
-      wall?.add(node, UNLABELLED, sampleWall);
+      wall?.add(node, [], sampleWall);
       continue;
     }
     const slotLabels = labels.of(samples.slot[i]);
@@ -133,8 +133,8 @@ export function buildWithFunctions(
     }
     cpuSamples++;
     cpuNs += sampleCpu;
-    cpu.add(node, slotLabels, sampleCpu);
-    wall?.add(node, slotLabels, sampleWall);
+    cpu.add(node, slotLabels.pairs, sampleCpu);
+    wall?.add(node, slotLabels.pairs, sampleWall);
   }
 
   return {
@@ -154,33 +154,20 @@ export function buildWithFunctions(
   };
 }
 
-/**
- * One profile under construction, with each node's stack and each slot's
- * label set resolved once: a sample then costs two lookups by number.
- */
+/** One profile under construction, with each node's stack resolved once. */
 class StackedProfile {
   private readonly stacks = new Map<number, number[]>();
-  private readonly labelSets = new Map<ResolvedLabels, number>();
-  private readonly nodeCount: number;
 
   constructor(
     private readonly builder: ProfileBuilder,
     private readonly window: ProfileWindow,
     private readonly functions: readonly (NodeFunction | undefined)[],
-  ) {
-    this.nodeCount = window.raw.nodes.parent.length;
-  }
+  ) {}
 
-  add(node: number, labels: ResolvedLabels, valueNs: number): void {
+  add(node: number, labels: LabelPairs, valueNs: number): void {
     const stack = this.stack(node);
     if (stack.length === 0) return;
-    let labelSet = this.labelSets.get(labels);
-    if (labelSet === undefined) {
-      labelSet = this.builder.labelSetId(labels.pairs);
-      this.labelSets.set(labels, labelSet);
-    }
-    // Exact while label sets × nodes stays under 2^53: far beyond any window.
-    this.builder.addSample(labelSet * this.nodeCount + node, stack, labelSet, 1, valueNs);
+    this.builder.addSample(String(node), stack, labels, 1, valueNs);
   }
 
   build(): Profile {
