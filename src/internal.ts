@@ -27,6 +27,8 @@ const helperThread = () => require('./helper-thread') as typeof import('./helper
 const labelsLabelContext = () => require('./labels/label-context') as typeof import('./labels/label-context');
 const log = () => require('./log') as typeof import('./log');
 const nativeLayout = () => require('./native/layout') as typeof import('./native/layout');
+const pprofEncodeInParts = () => require('./pprof/encode-in-parts') as typeof import('./pprof/encode-in-parts');
+const pprofThreadSlicer = () => require('./pprof/thread-slicer') as typeof import('./pprof/thread-slicer');
 const nativeLoad = () => require('./native/load') as typeof import('./native/load');
 const otel = () => require('./otel') as typeof import('./otel');
 const otelSpanRegistry = () => require('./otel/span-registry') as typeof import('./otel/span-registry');
@@ -66,6 +68,9 @@ Object.defineProperties(exports, {
   readOutputIndex: lazy(exporters, 'readOutputIndex'),
   retryDelayMs: lazy(exporters, 'retryDelayMs'),
   BackgroundEncoder: lazy(helperThread, 'BackgroundEncoder'),
+  OnDemandEncoder: lazy(helperThread, 'OnDemandEncoder'),
+  ENCODE_SLICE_MS: lazy(helperThread, 'ENCODE_SLICE_MS'),
+  LARGE_MAP_BYTES: lazy(helperThread, 'LARGE_MAP_BYTES'),
   currentLabels: lazy(labelsLabelContext, 'currentLabels'),
   withLabels: lazy(labelsLabelContext, 'withLabels'),
   REDACTED: lazy(log, 'REDACTED'),
@@ -87,7 +92,11 @@ Object.defineProperties(exports, {
   encodeWindow: lazy(pprof, 'encodeWindow'),
   functionDisplayName: lazy(pprof, 'functionDisplayName'),
   MAX_LABEL_VALUE_LENGTH: lazy(pprofBuildProfiles, 'MAX_LABEL_VALUE_LENGTH'),
+  buildWithFunctions: lazy(pprofBuildProfiles, 'buildWithFunctions'),
+  nodeFunctions: lazy(pprofBuildProfiles, 'nodeFunctions'),
   encodeWindowSync: lazy(pprofEncodeWindow, 'encodeWindowSync'),
+  encodeInParts: lazy(pprofEncodeInParts, 'encodeInParts'),
+  ThreadSlicer: lazy(pprofThreadSlicer, 'ThreadSlicer'),
   encodedBytes: lazy(pprofEncodedWindow, 'encodedBytes'),
   ExportingSink: lazy(profilerExportingSink, 'ExportingSink'),
   PauseRecorder: lazy(profilerPauseRecorder, 'PauseRecorder'),
@@ -108,5 +117,6 @@ Object.defineProperties(exports, {
   SlotTable: lazy(slots, 'SlotTable'),
   createFrameMapper: lazy(sourcemap, 'createFrameMapper'),
   shortenPath: lazy(sourcemap, 'shortenPath'),
+  scriptMapBytes: lazy(sourcemap, 'scriptMapBytes'),
   VERSION: lazy(version, 'VERSION'),
 });

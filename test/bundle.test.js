@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const esbuild = require('esbuild');
+const { LARGE_MAP_BYTES } = require('../dist/internal');
 const { readCpuSamples } = require('./support/profiles-dir');
 
 const root = path.resolve(__dirname, '..');
@@ -36,8 +37,9 @@ process.once('beforeExit', () => void profiler.stop());
 require(${JSON.stringify(otelApp)});
 `;
 
-function bundle(entryFile, outfile) {
+function bundle(entryFile, outfile, options = {}) {
   const result = esbuild.buildSync({
+    ...options,
     entryPoints: [entryFile],
     bundle: true,
     platform: 'node',
@@ -133,7 +135,8 @@ test('a bundle with no spanprof installed beside it says to mark spanprof extern
 });
 
 test('with no helper thread script in the installed package, windows are encoded on the profiled thread', (t) => {
-  // An installed package whose dist/ lacks the helper thread's script.
+  // An installed package whose dist/ lacks the helper thread's script, and
+  // a bundle whose source map is large enough to want the helper thread.
   const partial = path.join(tmp, 'partial');
   const pkg = path.join(partial, 'node_modules', 'spanprof');
   fs.mkdirSync(pkg, { recursive: true });
@@ -143,8 +146,8 @@ test('with no helper thread script in the installed package, windows are encoded
   for (const dir of ['build', 'prebuilds', 'node_modules']) {
     if (fs.existsSync(path.join(root, dir))) fs.symlinkSync(path.join(root, dir), path.join(pkg, dir), 'dir');
   }
-  fs.mkdirSync(path.join(partial, 'dist'));
-  fs.copyFileSync(path.join(app, 'dist', 'start.js'), path.join(partial, 'dist', 'start.js'));
+  bundle(path.join(app, 'src', 'start.js'), path.join(partial, 'dist', 'start.js'), { sourcemap: 'linked' });
+  assert.ok(fs.statSync(path.join(partial, 'dist', 'start.js.map')).size > LARGE_MAP_BYTES);
   const { r, profiles, spans } = runBundle(partial, [path.join('dist', 'start.js'), 'provider-register'], {
     SPANPROF_LOG_LEVEL: 'debug',
   });

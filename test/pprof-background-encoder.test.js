@@ -53,19 +53,20 @@ async function decoded(encoded) {
   return out;
 }
 
-/** Counts buildWithFunctions calls on this thread while `fn` runs. */
+/** Counts the window builds finished on this thread while `fn` runs. */
 async function buildsOnThisThread(fn) {
-  const original = buildModule.buildWithFunctions;
+  const proto = buildModule.WindowBuild.prototype;
+  const original = proto.finish;
   let calls = 0;
-  buildModule.buildWithFunctions = (...args) => {
+  proto.finish = function () {
     calls++;
-    return original(...args);
+    return original.call(this);
   };
   try {
     const result = await fn();
     return { calls, result };
   } finally {
-    buildModule.buildWithFunctions = original;
+    proto.finish = original;
   }
 }
 

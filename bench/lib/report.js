@@ -26,7 +26,9 @@ function range(s, f, suffix = '') {
 
 const kib = (b) => (b == null || !Number.isFinite(b) ? '—' : (b / 1024).toFixed(1));
 const ratio = (x) => `${num(x, 2)}×`;
-const pauses = (w) => (w ? `${num(w.pauseP50Ms, 2)} / ${num(w.pauseMaxMs, 1)}` : '—');
+// The longest stretch per window (older summaries: the whole pause), then the whole pause's p50.
+const pauses = (w) =>
+  w ? `${num(w.stretchP50Ms ?? w.pauseP50Ms, 2)} / ${num(w.stretchMaxMs ?? w.pauseMaxMs, 1)} (all ${num(w.pauseP50Ms, 1)})` : '—';
 const cpuPauses = (w) => (w && Number.isFinite(w.pauseCpuP50Ms) ? `${num(w.pauseCpuP50Ms, 2)} / ${num(w.pauseCpuMaxMs, 1)}` : '—');
 
 function table(header, rows) {
@@ -55,7 +57,7 @@ function cpuSection(summaries) {
     'Process CPU time (all threads) and wall time of the same fixed work, against the baseline of the same round.',
     '',
     table(
-      ['configuration', 'Node', 'CPU overhead %', 'wall overhead %', 'peak RSS Δ MiB', 'pause p50 / max ms', 'pause CPU p50 / max ms', 'gz KiB / window'],
+      ['configuration', 'Node', 'CPU overhead %', 'wall overhead %', 'peak RSS Δ MiB', 'pause p50 / max ms (all stretches p50)', 'all stretches in CPU p50 / max ms', 'gz KiB / window'],
       rowsOf(summaries, 'cpu', (r, c) =>
         c === 'none'
           ? ['baseline', 'baseline', '0', '—', '—', '—']
@@ -79,7 +81,7 @@ function rateSection(summaries, part, what) {
       'when a request was due.',
     '',
     table(
-      ['configuration', 'Node', 'CPU / request %', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'peak RSS less new space Δ MiB', 'V8 new space max MiB', 'pause p50 / max ms', 'skipped'],
+      ['configuration', 'Node', 'CPU / request %', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'peak RSS less new space Δ MiB', 'V8 new space max MiB', 'pause p50 / max ms (all stretches p50)', 'skipped'],
       rowsOf(summaries, part, (r, c) =>
         c === 'none'
           ? [
@@ -118,7 +120,7 @@ function httpSection(summaries, part, what) {
       'CPU per request is the server process\'s CPU time (all threads) over the requests it served.',
     '',
     table(
-      ['configuration', 'Node', 'throughput loss %', 'p50 latency', 'p99 latency', 'CPU / request %', 'peak RSS Δ MiB', 'pause p50 / max ms', 'pause CPU p50 / max ms', 'gz KiB / window', 'encoded after ms'],
+      ['configuration', 'Node', 'throughput loss %', 'p50 latency', 'p99 latency', 'CPU / request %', 'peak RSS Δ MiB', 'pause p50 / max ms (all stretches p50)', 'all stretches in CPU p50 / max ms', 'gz KiB / window', 'encoded after ms'],
       rowsOf(summaries, part, (r, c) =>
         c === 'none'
           ? ['baseline', '1×', '1×', 'baseline', '0', '—', '—', '—', '—']
@@ -173,7 +175,7 @@ function scalingSection(summaries) {
         }
       }
     }
-    out.push('', `#### ${axis}`, '', table([axis, 'configuration', 'Node', 'CPU overhead %', 'pause p50 / max ms', 'pause CPU p50 / max ms', 'gz KiB / window', 'peak RSS Δ MiB'], rows));
+    out.push('', `#### ${axis}`, '', table([axis, 'configuration', 'Node', 'CPU overhead %', 'pause p50 / max ms (all stretches p50)', 'all stretches in CPU p50 / max ms', 'gz KiB / window', 'peak RSS Δ MiB'], rows));
   }
   return out.join('\n');
 }
@@ -187,7 +189,7 @@ function rotationsSection(summaries) {
       `${p.rotations} windows of ${p.window} ms would take and samples RSS on the same clock. V8 sizes the young generation (new space) by the allocation rate, up to a fixed cap, so growth that stops at that cap is not a leak.`,
     '',
     table(
-      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'growth over baseline / 1000', 'less new space: growth over baseline / 1000', 'end vs baseline MiB', 'V8 new space start → end MiB', 'pause p50 / max ms'],
+      ['configuration', 'Node', 'rotations', 'seconds', 'RSS at 100 MiB', 'at 1000', 'at end', 'growth / 1000 rotations MiB', 'growth over baseline / 1000', 'less new space: growth over baseline / 1000', 'end vs baseline MiB', 'V8 new space start → end MiB', 'pause p50 / max ms (all stretches p50)'],
       rowsOf(summaries, 'rotations', (r, c) => [
         String(r.rotations),
         num(r.seconds, 0),
@@ -258,10 +260,10 @@ function renderResults(summaries) {
     `Measured on ${m.cpus} × ${m.cpuModel}, Node ${summaries.map((s) => s.meta.node).join(' and ')}, ` +
       `${summaries.map((s) => s.meta.startedAt.slice(0, 10)).filter((d, i, a) => a.indexOf(d) === i).join(', ')}. ` +
       'Each figure is the median over rounds, with the range in brackets; every ratio is against the baseline (no profiler) of the same round. ' +
-      'Pause = main-thread time of one window\'s collection, as wall time and as process CPU time over the same stretch ' +
+      'Pause = the longest stretch the main thread is held for one window, wall time; "all stretches" = their sum, as wall and as CPU time ' +
       '(spanprof: what its own `stats().profiler.pause` covers: collect, label capture and hand-off, plus every later stretch the ' +
-      'encoder spends on the profiled thread for that window; building, encoding and gzip run on its helper thread; peers: their ' +
-      'stop/collect call and whatever serialisation they do synchronously). The first window of each process, closed during warm-up, is left out. ' +
+      'encoder spends on the profiled thread for that window, with turns of the event loop between stretches; peers: their ' +
+      'stop/collect call and whatever serialisation they do synchronously, one stretch). The first window of each process, closed during warm-up, is left out. ' +
       '"Encoded after" = wall time from the window\'s end to its gzip bytes being ready.',
     targetsSection(summaries),
   ];

@@ -48,6 +48,8 @@ function poolWindows(list) {
     count: runs.reduce((a, w) => a + w.count, 0),
     pauseP50Ms: median(pick('pauseP50Ms')),
     pauseMaxMs: Math.max(...pick('pauseMaxMs')),
+    stretchP50Ms: median(pick('stretchP50Ms')),
+    stretchMaxMs: Math.max(...pick('stretchMaxMs')),
     pauseCpuP50Ms: median(pick('pauseCpuP50Ms')),
     pauseCpuMaxMs: Math.max(...pick('pauseCpuMaxMs')),
     gzBytes: median(pick('gzBytes')),

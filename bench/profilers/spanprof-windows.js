@@ -3,12 +3,15 @@
 // summarised like the peers', warm-up excluded, with CPU time beside wall
 // time. A window's pause is its close (collect, label capture, hand-off)
 // plus the stretches the encoder later spends on the profiled thread for
-// it: the same span as SpanProfiler's own `pause` statistic.
+// it: the same span as SpanProfiler's own `pause` statistic. Its longest
+// stretch is kept beside: the event loop turns between stretches.
 const path = require('node:path');
 const { dist } = require('../lib/paths');
 const { SpanProfiler, PauseRecorder, loadNative, encodedBytes } = require(path.join(dist, 'internal'));
 // The module itself, not the internal entry: its `timed` is wrapped below.
 const stretches = require(path.join(dist, 'pprof', 'profiled-thread-cost'));
+// Its prototype: the encoder's stretches on this thread, when it cuts its work, begin and end there.
+const { ThreadSlicer } = require(path.join(dist, 'pprof', 'thread-slicer'));
 
 function timeWindows(log) {
   const close = SpanProfiler.prototype.closeWindow;
@@ -42,6 +45,18 @@ function timeWindows(log) {
       window.extendCpu?.(threadCpuNs() - cpu0);
     }
   };
+  // A sliced encode's stretches: thread CPU time from each start to its end.
+  const startStretch = ThreadSlicer.prototype.startStretch;
+  const endStretch = ThreadSlicer.prototype.end;
+  ThreadSlicer.prototype.startStretch = function () {
+    this.benchCpu0 = threadCpuNs();
+    return startStretch.call(this);
+  };
+  ThreadSlicer.prototype.end = function () {
+    if (this.stretchStart !== undefined && this.benchCpu0 !== undefined) this.cost?.window?.extendCpu?.(threadCpuNs() - this.benchCpu0);
+    this.benchCpu0 = undefined;
+    return endStretch.call(this);
+  };
   SpanProfiler.prototype.closeWindow = function () {
     const window = {};
     closing = window;
@@ -54,9 +69,12 @@ function timeWindows(log) {
     }
     if (w) {
       log.end(mark);
-      const { pausesMs, pausesCpuMs } = log;
+      const { pausesMs, pausesCpuMs, stretchesMs } = log;
       const i = pausesMs.length - 1;
-      window.extendWall = (ns) => (pausesMs[i] += ns / 1e6);
+      window.extendWall = (ns) => {
+        pausesMs[i] += ns / 1e6;
+        stretchesMs[i] = Math.max(stretchesMs[i], ns / 1e6);
+      };
       window.extendCpu = (ns) => (pausesCpuMs[i] += ns / 1e6);
     }
     return w;
@@ -70,7 +88,14 @@ function onEncoded(log) {
 
 /** The figures of a run, with the profiler's own pause statistic beside the bench's. */
 function withOwnPause(summary, pause) {
-  return { ...summary, ownPauseP50Ms: pause.p50Ms, ownPauseMaxMs: pause.maxMs, ownPauseCount: pause.count };
+  return {
+    ...summary,
+    ownPauseP50Ms: pause.p50Ms,
+    ownPauseMaxMs: pause.maxMs,
+    ownPauseCount: pause.count,
+    ownStretchP50Ms: pause.stretchP50Ms,
+    ownStretchMaxMs: pause.stretchMaxMs,
+  };
 }
 
 module.exports = { timeWindows, onEncoded, withOwnPause };

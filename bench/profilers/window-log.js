@@ -14,6 +14,8 @@ class WindowLog {
   /** Forgets the windows so far: the warm-up's are not measured. */
   reset() {
     this.pausesMs = [];
+    /** Each window's longest single stretch on the main thread. */
+    this.stretchesMs = [];
     this.pausesCpuMs = [];
     this.encodeMs = [];
     this.gzBytes = [];
@@ -25,7 +27,9 @@ class WindowLog {
 
   /** The window's main-thread collection, begun with begin(), is over. */
   end(mark) {
-    this.pausesMs.push(elapsedMs(mark.t));
+    const ms = elapsedMs(mark.t);
+    this.pausesMs.push(ms);
+    this.stretchesMs.push(ms);
     const c = process.cpuUsage(mark.cpu);
     this.pausesCpuMs.push((c.user + c.system) / 1000);
   }
@@ -41,6 +45,8 @@ class WindowLog {
       count: this.pausesMs.length,
       pauseP50Ms: median(this.pausesMs),
       pauseMaxMs: this.pausesMs.length ? Math.max(...this.pausesMs) : NaN,
+      stretchP50Ms: median(this.stretchesMs),
+      stretchMaxMs: this.stretchesMs.length ? Math.max(...this.stretchesMs) : NaN,
       pauseCpuP50Ms: median(this.pausesCpuMs),
       pauseCpuMaxMs: this.pausesCpuMs.length ? Math.max(...this.pausesCpuMs) : NaN,
       encodeMs: median(this.encodeMs),

@@ -205,7 +205,8 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
     accepted: BOOLEAN_ACCEPTED,
     description:
       'Show TypeScript and bundled code as the user wrote it: frames are mapped through source maps ' +
-      '(next to the script, inline, or kept by --enable-source-maps) on the helper thread before encoding. ' +
+      '(next to the script, inline, or kept by --enable-source-maps) before encoding; a map over 512 KiB, ' +
+      'or any kept by Node, is read on a helper thread. ' +
       'Paths are shown relative to the working directory either way.',
   },
   {

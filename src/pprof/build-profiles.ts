@@ -83,91 +83,124 @@ export function buildWithFunctions(
   functions: readonly (NodeFunction | undefined)[],
   withWall: boolean,
 ): WindowProfiles {
-  const raw = window.raw;
-  const nodes = raw.nodes;
-  const nodeCount = nodes.parent.length;
-
-  const timeNanos = window.startEpochNs;
-  const durationNanos =
-    window.endEpochNs > window.startEpochNs ? window.endEpochNs - window.startEpochNs : 0n;
-  const comments = windowComments(window);
-  const cpu = new StackedProfile(
-    new ProfileBuilder({ valueType: 'cpu', periodNs: window.periodNs, timeNanos, durationNanos, comments }),
-    window,
-    functions,
-  );
-  const wall = withWall
-    ? new StackedProfile(
-        new ProfileBuilder({ valueType: 'wall', periodNs: window.periodNs, timeNanos, durationNanos, comments }),
-        window,
-        functions,
-      )
-    : undefined;
-
-  const labels = new SlotLabels(window.labels);
-  const samples = raw.samples;
-  const count = samples.node.length;
-  let cpuSamples = 0;
-  let idleSamples = 0;
-  let labelledSamples = 0;
-  let cpuNs = 0;
-  let wallNs = 0;
-  let idleCpuNs = 0;
-  const spans = new Set<string>();
-  for (let i = 0; i < count; i++) {
-    const node = samples.node[i];
-    if (node < 0 || node >= nodeCount) continue;
-    const sampleCpu = Math.round(samples.cpuNs[i]);
-    const sampleWall = Math.round(samples.wallNs[i]);
-    wallNs += sampleWall;
-    if ((nodes.kind[node] as NodeKind) === NodeKind.Idle) {
-      idleSamples++;
-      idleCpuNs += sampleCpu;
-      wall?.add(node, [], sampleWall);
-      continue;
-    }
-    const slotLabels = labels.of(samples.slot[i]);
-    if (slotLabels.spanId !== undefined) {
-      labelledSamples++;
-      spans.add(slotLabels.spanId);
-    }
-    cpuSamples++;
-    cpuNs += sampleCpu;
-    cpu.add(node, slotLabels.pairs, sampleCpu);
-    wall?.add(node, slotLabels.pairs, sampleWall);
-  }
-
-  return {
-    cpu: cpu.build(),
-    wall: wall?.build(),
-    summary: {
-      samples: count,
-      cpuSamples,
-      idleSamples,
-      labelledSamples,
-      spans: spans.size,
-      cpuNs,
-      wallNs,
-      idleCpuNs,
-      invalidLabels: labels.invalid,
-    },
-  };
+  const build = new WindowBuild(window, functions, withWall);
+  build.addSamples(0, build.sampleCount);
+  return build.finish();
 }
 
-/** One profile under construction, with each node's stack resolved once. */
+/**
+ * buildWithFunctions in steps: samples are added a run at a time, so the
+ * caller can yield between runs.
+ */
+export class WindowBuild {
+  readonly sampleCount: number;
+  private readonly cpu: StackedProfile;
+  private readonly wall: StackedProfile | undefined;
+  private readonly labels: SlotLabels;
+  private readonly spans = new Set<string>();
+  private cpuSamples = 0;
+  private idleSamples = 0;
+  private labelledSamples = 0;
+  private cpuNs = 0;
+  private wallNs = 0;
+  private idleCpuNs = 0;
+
+  constructor(
+    private readonly window: ProfileWindow,
+    functions: readonly (NodeFunction | undefined)[],
+    withWall: boolean,
+  ) {
+    const timeNanos = window.startEpochNs;
+    const durationNanos =
+      window.endEpochNs > window.startEpochNs ? window.endEpochNs - window.startEpochNs : 0n;
+    const comments = windowComments(window);
+    const profile = (valueType: string): StackedProfile =>
+      new StackedProfile(
+        new ProfileBuilder({ valueType, periodNs: window.periodNs, timeNanos, durationNanos, comments }),
+        window,
+        functions,
+      );
+    this.cpu = profile('cpu');
+    this.wall = withWall ? profile('wall') : undefined;
+    this.labels = new SlotLabels(window.labels);
+    this.sampleCount = window.raw.samples.node.length;
+  }
+
+  /** Adds samples `from` (inclusive) to `to` (exclusive). */
+  addSamples(from: number, to: number): void {
+    const { nodes, samples } = this.window.raw;
+    const nodeCount = nodes.parent.length;
+    const { cpu, wall, labels, spans } = this;
+    for (let i = from; i < to; i++) {
+      const node = samples.node[i];
+      if (node < 0 || node >= nodeCount) continue;
+      const sampleCpu = Math.round(samples.cpuNs[i]);
+      const sampleWall = Math.round(samples.wallNs[i]);
+      this.wallNs += sampleWall;
+      if ((nodes.kind[node] as NodeKind) === NodeKind.Idle) {
+        this.idleSamples++;
+        this.idleCpuNs += sampleCpu;
+        wall?.add(node, UNLABELLED, sampleWall);
+        continue;
+      }
+      const slotLabels = labels.of(samples.slot[i]);
+      if (slotLabels.spanId !== undefined) {
+        this.labelledSamples++;
+        spans.add(slotLabels.spanId);
+      }
+      this.cpuSamples++;
+      this.cpuNs += sampleCpu;
+      cpu.add(node, slotLabels, sampleCpu);
+      wall?.add(node, slotLabels, sampleWall);
+    }
+  }
+
+  finish(): WindowProfiles {
+    return {
+      cpu: this.cpu.build(),
+      wall: this.wall?.build(),
+      summary: {
+        samples: this.sampleCount,
+        cpuSamples: this.cpuSamples,
+        idleSamples: this.idleSamples,
+        labelledSamples: this.labelledSamples,
+        spans: this.spans.size,
+        cpuNs: this.cpuNs,
+        wallNs: this.wallNs,
+        idleCpuNs: this.idleCpuNs,
+        invalidLabels: this.labels.invalid,
+      },
+    };
+  }
+}
+
+/**
+ * One profile under construction, with each node's stack and each slot's
+ * label set resolved once: a sample then costs two lookups by number.
+ */
 class StackedProfile {
   private readonly stacks = new Map<number, number[]>();
+  private readonly labelSets = new Map<ResolvedLabels, number>();
+  private readonly nodeCount: number;
 
   constructor(
     private readonly builder: ProfileBuilder,
     private readonly window: ProfileWindow,
     private readonly functions: readonly (NodeFunction | undefined)[],
-  ) {}
+  ) {
+    this.nodeCount = window.raw.nodes.parent.length;
+  }
 
-  add(node: number, labels: LabelPairs, valueNs: number): void {
+  add(node: number, labels: ResolvedLabels, valueNs: number): void {
     const stack = this.stack(node);
     if (stack.length === 0) return;
-    this.builder.addSample(String(node), stack, labels, 1, valueNs);
+    let labelSet = this.labelSets.get(labels);
+    if (labelSet === undefined) {
+      labelSet = this.builder.labelSetId(labels.pairs);
+      this.labelSets.set(labels, labelSet);
+    }
+    // Exact while label sets × nodes stays under 2^53: far beyond any window.
+    this.builder.addSample(labelSet * this.nodeCount + node, stack, labelSet, 1, valueNs);
   }
 
   build(): Profile {
@@ -198,7 +231,8 @@ class StackedProfile {
   }
 }
 
-function nodeFunction(window: ProfileWindow, node: number, frames: FrameMapper | undefined): NodeFunction | undefined {
+/** The function of one node of the window (see nodeFunctions). */
+export function nodeFunction(window: ProfileWindow, node: number, frames: FrameMapper | undefined): NodeFunction | undefined {
   const { nodes, strings } = window.raw;
   switch (nodes.kind[node] as NodeKind) {
     case NodeKind.Root:

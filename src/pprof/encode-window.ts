@@ -4,9 +4,17 @@ import type { Profile } from 'pprof-format';
 import type { ProfileWindow } from '../window/profile-window';
 import { PassThroughFrameMapper } from '../sourcemap/create-frame-mapper';
 import type { FrameMapper, GeneratedFrame, MappedFrame } from '../sourcemap/types';
-import { buildWithFunctions, nodeFunctions, type NodeFunction } from './build-profiles';
-import { SERIES_NAME, type EncodedProfile, type EncodedWindow, type ProfileKind } from './encoded-window';
-import { timed, type ProfiledThreadCost } from './profiled-thread-cost';
+import { WindowBuild, buildWithFunctions, nodeFunction, nodeFunctions, type NodeFunction } from './build-profiles';
+import { encodeInParts } from './encode-in-parts';
+import {
+  SERIES_NAME,
+  type EncodedProfile,
+  type EncodedWindow,
+  type ProfileKind,
+  type WindowSummary,
+} from './encoded-window';
+import type { ProfiledThreadCost } from './profiled-thread-cost';
+import { ThreadSlicer } from './thread-slicer';
 
 const gzipAsync = promisify(gzip);
 
@@ -17,31 +25,71 @@ export interface EncodeOptions {
   readonly frames?: FrameMapper;
   /** The nodes' functions, already resolved elsewhere (on the thread that has the mapper). */
   readonly functions?: readonly (NodeFunction | undefined)[];
+  /**
+   * Work on this thread in stretches of about this many milliseconds, with
+   * a turn of the event loop between them. Default: one stretch.
+   */
+  readonly sliceMs?: number;
 }
+
+/** Samples added between two looks at the slicer's clock. */
+const ITEMS_PER_RUN = 16;
 
 /**
  * Encodes a window as gzip'd pprof: the CPU profile, and the wall profile
- * when asked. Mapping, building and protobuf encoding run as one
- * synchronous step, whose time is added to `cost`; gzip runs on libuv's
- * thread pool.
+ * when asked. Mapping, building and protobuf encoding run on this thread,
+ * their time added to `cost`: as one stretch, or with `sliceMs` in
+ * stretches of about that long with a turn of the event loop between them.
+ * gzip runs on libuv's thread pool.
  */
 export async function encodeWindow(
   window: ProfileWindow,
   options: EncodeOptions = {},
   cost?: ProfiledThreadCost,
 ): Promise<EncodedWindow> {
-  const encoded = timed(cost, () => {
-    const functions = options.functions ?? nodeFunctions(window, options.frames);
-    const built = buildWithFunctions(window, functions, options.wall === true);
-    const out: [ProfileKind, Uint8Array][] = [['cpu', built.cpu.encode()]];
-    if (built.wall) out.push(['wall', built.wall.encode()]);
-    return { out, summary: built.summary };
-  });
+  const slicer = new ThreadSlicer(options.sliceMs, cost);
+  const out: [ProfileKind, Uint8Array][] = [];
+  let summary: WindowSummary;
+  await slicer.begin();
+  try {
+    const functions = options.functions ?? (await mapNodes(window, options.frames, slicer));
+    const build = new WindowBuild(window, functions, options.wall === true);
+    for (let i = 0; i < build.sampleCount; i += ITEMS_PER_RUN) {
+      build.addSamples(i, Math.min(build.sampleCount, i + ITEMS_PER_RUN));
+      if (slicer.due) await slicer.next();
+    }
+    const built = build.finish();
+    summary = built.summary;
+    out.push(['cpu', await encodeProfile(built.cpu, slicer)]);
+    if (built.wall) out.push(['wall', await encodeProfile(built.wall, slicer)]);
+  } finally {
+    slicer.end();
+  }
   const profiles: EncodedProfile[] = [];
-  for (const [kind, bytes] of encoded.out) {
+  for (const [kind, bytes] of out) {
     profiles.push({ kind, seriesName: SERIES_NAME[kind], gzip: await gzipAsync(bytes) });
   }
-  return { startEpochNs: window.startEpochNs, endEpochNs: window.endEpochNs, profiles, summary: encoded.summary };
+  return { startEpochNs: window.startEpochNs, endEpochNs: window.endEpochNs, profiles, summary };
+}
+
+/** nodeFunctions, a run of nodes at a time. */
+async function mapNodes(
+  window: ProfileWindow,
+  frames: FrameMapper | undefined,
+  slicer: ThreadSlicer,
+): Promise<(NodeFunction | undefined)[]> {
+  const nodeCount = window.raw.nodes.parent.length;
+  const functions = new Array<NodeFunction | undefined>(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    functions[i] = nodeFunction(window, i, frames);
+    // Per node: mapping a script's first frame may read its source map.
+    if (slicer.due) await slicer.next();
+  }
+  return functions;
+}
+
+function encodeProfile(profile: Profile, slicer: ThreadSlicer): Uint8Array | Promise<Uint8Array> {
+  return slicer.slices ? encodeInParts(profile, slicer) : profile.encode();
 }
 
 /**

@@ -43,8 +43,10 @@ export class ProfileBuilder {
   private readonly functionIds = new Map<string, number>();
   private readonly locations: Location[] = [];
   private readonly locationIds = new Map<string, number>();
-  private readonly samples = new Map<string, Sample>();
-  private readonly labelSets = new Map<string, Label[]>();
+  private readonly samples = new Map<number, Sample>();
+  /** Label sets by id; id 0 is the empty set. */
+  private readonly labelSets: Label[][] = [[]];
+  private readonly labelSetIds = new Map<string, number>();
 
   constructor(private readonly shape: ProfileShape) {}
 
@@ -64,18 +66,27 @@ export class ProfileBuilder {
   }
 
   /**
-   * Adds `count` samples worth `valueNs` to the stack (leaf first). A stack
-   * key is the caller's: it must identify `locationIds` exactly.
+   * The id of a set of sample labels, creating it once: label sets are
+   * shared by every sample that carries them. Id 0 is the empty set.
    */
-  addSample(
-    stackKey: string,
-    locationIds: readonly number[],
-    labels: LabelPairs,
-    count: number,
-    valueNs: number,
-  ): void {
-    const labelKey = labels.map(([k, v]) => `${k}=${v}`).join('\u0000');
-    const key = `${stackKey}\u0001${labelKey}`;
+  labelSetId(labels: LabelPairs): number {
+    if (labels.length === 0) return 0;
+    const key = labels.map(([k, v]) => `${k}=${v}`).join('\u0000');
+    let id = this.labelSetIds.get(key);
+    if (id === undefined) {
+      id = this.labelSets.length;
+      this.labelSets.push(labels.map(([k, v]) => new Label({ key: this.strings.dedup(k), str: this.strings.dedup(v) })));
+      this.labelSetIds.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * Adds `count` samples worth `valueNs` to the stack (leaf first) with
+   * label set `labelSetId`. `key` is the caller's: equal keys must mean the
+   * same stack and label set.
+   */
+  addSample(key: number, locationIds: readonly number[], labelSetId: number, count: number, valueNs: number): void {
     const existing = this.samples.get(key);
     if (existing) {
       existing.value[0] = Number(existing.value[0]) + count;
@@ -84,11 +95,7 @@ export class ProfileBuilder {
     }
     this.samples.set(
       key,
-      new Sample({
-        locationId: locationIds.slice(),
-        value: [count, valueNs],
-        label: this.labelSet(labelKey, labels),
-      }),
+      new Sample({ locationId: locationIds.slice(), value: [count, valueNs], label: this.labelSets[labelSetId] }),
     );
   }
 
@@ -132,16 +139,5 @@ export class ProfileBuilder {
       this.functionIds.set(key, id);
     }
     return id;
-  }
-
-  private labelSet(key: string, labels: LabelPairs): Label[] {
-    let set = this.labelSets.get(key);
-    if (!set) {
-      set = labels.map(
-        ([k, v]) => new Label({ key: this.strings.dedup(k), str: this.strings.dedup(v) }),
-      );
-      this.labelSets.set(key, set);
-    }
-    return set;
   }
 }

@@ -9,6 +9,8 @@ export interface WindowEncoderOptions {
   readonly wall: boolean;
   /** Source maps and short paths; used on the calling thread. */
   readonly frames?: WindowFrameMapper;
+  /** Encode on the calling thread in stretches of about this many milliseconds (see encodeWindow). */
+  readonly sliceMs?: number;
 }
 
 /** Turns closed windows into gzip'd pprof. */

@@ -1,4 +1,4 @@
-import { BackgroundEncoder } from '../helper-thread/background-encoder';
+import { OnDemandEncoder } from '../helper-thread/on-demand-encoder';
 import { encodeWindowSync } from '../pprof/encode-window';
 import type { WindowEncoder } from '../pprof/window-encoder';
 import type { EncodedWindow } from '../pprof/encoded-window';
@@ -19,8 +19,9 @@ export interface ExportingSinkOptions {
   /** Sees every encoded window before the exporter does (the CLI's summary uses it). */
   readonly onEncoded?: (window: EncodedWindow) => void;
   /**
-   * How windows become pprof; closed on shutdown. Default: on a worker
-   * thread, so building and encoding do not hold the profiled thread.
+   * How windows become pprof; closed on shutdown. Default: on the calling
+   * thread, and on the helper thread once source maps or slow windows make
+   * it worth its memory.
    */
   readonly encoder?: WindowEncoder;
 }
@@ -54,8 +55,13 @@ export class ExportingSink implements WindowSink {
   constructor(private readonly options: ExportingSinkOptions) {
     this.encoder =
       options.encoder ??
-      new BackgroundEncoder({ wall: options.wall, frames: options.frames }, (reason) =>
-        options.logger.debug(`profiles are encoded on the main thread: the encode worker failed (${reason})`),
+      new OnDemandEncoder(
+        { wall: options.wall, frames: options.frames },
+        {
+          onHelper: (reason) => options.logger.debug(`profiles are encoded on the helper thread from now on: ${reason}`),
+          onFallback: (reason) =>
+            options.logger.debug(`profiles are encoded on the main thread: the encode worker failed (${reason})`),
+        },
       );
   }
 

@@ -12,3 +12,4 @@ export { CallingThreadFrameMapper } from './calling-thread-mapper';
 export { SourceMapFrameMapper } from './source-map-frame-mapper';
 export { loadScriptMap } from './load-script-map';
 export { shortenPath } from './shorten-path';
+export { scriptMapBytes } from './map-presence';

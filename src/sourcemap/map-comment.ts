@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 
 /** Enough for the comment that names an external map, with room for trailing lines. */
-const FIRST_TAIL_BYTES = 4096;
+export const FIRST_TAIL_BYTES = 4096;
 /** An inline map can be large; a script's last line longer than this is not followed. */
 const MAX_TAIL_BYTES = 64 * 1024 * 1024;
 
@@ -36,7 +36,8 @@ export function readMapComment(scriptPath: string): string | null {
   }
 }
 
-function lastComment(text: string): string | null {
+/** The URL of the last `sourceMappingURL` comment in `text`, or null. */
+export function lastComment(text: string): string | null {
   let url: string | null = null;
   COMMENT.lastIndex = 0;
   for (let m = COMMENT.exec(text); m !== null; m = COMMENT.exec(text)) url = m[1];
@@ -44,7 +45,7 @@ function lastComment(text: string): string | null {
 }
 
 /** The tail is one unfinished run of base64: it may be the inside of an inline map. */
-function endsInsideBase64(tail: string): boolean {
+export function endsInsideBase64(tail: string): boolean {
   const last = tail.trimEnd();
   return last.indexOf('\n') < 0 && BASE64_ONLY.test(last);
 }
