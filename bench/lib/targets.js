@@ -69,11 +69,9 @@ function majorOf(summary) {
 
 function evaluate(summary) {
   const sp = (...k) => get(summary, k[0], 'spanprof', ...k.slice(1));
-  const peer = (...k) => get(summary, k[0], 'datadog', ...k.slice(1));
   // Node 24 and later carry the async context in V8 (AsyncContextFrame): absolute targets there;
   // on 20 and 22, at or below the peer's in the same run.
   const framed = majorOf(summary) >= 24;
-  const windowMs = get(summary, 'meta', 'plan', 'http', 'window');
   const paused = ['cpu', ...SERVER_PARTS].filter((k) => get(summary, k, 'spanprof', 'windows'));
   const pauseNote = `longest stretch the main thread is held per window, worst of ${paused.join(', ') || 'the parts'}`;
   const pauses = paused.map((k) => get(summary, k, 'spanprof', 'windows'));
