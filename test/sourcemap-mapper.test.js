@@ -5,6 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 const { createFrameMapper, BackgroundEncoder } = require('../dist/internal');
 const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
 
@@ -258,4 +259,34 @@ test('without its worker file, frames are mapped on the calling thread', (t) => 
   assert.equal(worker, false);
   assert.equal(reasons.length, 1);
   assert.match(reasons[0], /encode-worker/);
+});
+
+test("spanprof's own scripts and the packages it encodes with keep generated locations; the app's and other packages' are mapped", () => {
+  const pprofFormat = require.resolve('pprof-format');
+  const traceMapping = require.resolve('@jridgewell/trace-mapping');
+  const otelCore = require.resolve('@opentelemetry/core');
+  for (const file of [pprofFormat, traceMapping, otelCore]) assert.ok(fs.existsSync(`${file}.map`), `${file} ships a map`);
+  const readMaps = [];
+  const { readFileSync } = fs;
+  fs.readFileSync = (file, ...rest) => {
+    if (String(file).endsWith('.map')) readMaps.push(String(file));
+    return readFileSync(file, ...rest);
+  };
+  try {
+    const mapper = createFrameMapper({ root });
+    const encoderFrames = [
+      { name: 'encode', url: pprofFormat, line: 10, column: 5 },
+      { name: 'decode', url: pathToFileURL(traceMapping).href, line: 20, column: 3 },
+      { name: 'encodeWindow', url: path.join(__dirname, '..', 'dist', 'pprof', 'encode-window.js'), line: 3, column: 1 },
+    ];
+    for (const frame of encoderFrames) assert.equal(mapper.map(frame).mapped, false, frame.url);
+    assert.deepEqual(readMaps, [], 'no map of the encoder was read');
+    // Another package with a map, and the app's own build, are mapped as ever.
+    const otel = mapper.map({ name: 'f', url: otelCore, line: 18, column: 1 });
+    assert.match(otel.file, /\.ts$/);
+    const out = compileTsc(root, 'out-encoder-scripts');
+    assert.deepEqual(mapper.map(frameOf(path.join(out, 'shipping.js'), 'computeShippingCost', 'function computeShippingCost(')), SHIPPING);
+  } finally {
+    fs.readFileSync = readFileSync;
+  }
 });

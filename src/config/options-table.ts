@@ -206,8 +206,8 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
     description:
       'Show TypeScript and bundled code as the user wrote it: frames are mapped through source maps ' +
       '(next to the script, inline, or kept by --enable-source-maps) before encoding; a map over 512 KiB, ' +
-      'or any kept by Node, is read on a helper thread. ' +
-      'Paths are shown relative to the working directory either way.',
+      'or any kept by Node, is read on a helper thread. spanprof\'s own frames, and those of the packages it ' +
+      'encodes with, keep their generated locations. Paths are shown relative to the working directory either way.',
   },
   {
     option: 'logLevel',

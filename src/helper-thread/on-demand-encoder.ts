@@ -7,11 +7,12 @@ import type { ProfileWindow } from '../window/profile-window';
 import { BackgroundEncoder } from './background-encoder';
 
 /**
- * The longest stretch a window's encode holds the profiled thread, in
- * milliseconds, before the event loop gets a turn. Below a window close's
- * own pause (1 to 3 ms), so the close stays the longest stretch.
+ * How long a stretch of a window's encode holds the profiled thread, in
+ * milliseconds, before the event loop gets a turn: below a window close's
+ * own pause (1 to 3 ms). A stretch ends at the first look at the clock past
+ * it, and a scavenge the encode brings on falls inside one.
  */
-export const ENCODE_SLICE_MS = 2;
+export const ENCODE_SLICE_MS = 1;
 /**
  * A source map this large takes longer to read and parse than a window's
  * pause may last (a bundle's map), and a parse cannot be cut into stretches;

@@ -179,7 +179,10 @@ export class WindowBuild {
  * label set resolved once: a sample then costs two lookups by number.
  */
 class StackedProfile {
-  private readonly stacks = new Map<number, number[]>();
+  /** Each leaf's stack of location ids, built once; samples share it. */
+  private readonly stacks: (number[] | undefined)[];
+  /** Each node's location id; 0 until resolved, -1 for a node without a function. */
+  private readonly nodeLocations: Int32Array;
   private readonly labelSets = new Map<ResolvedLabels, number>();
   private readonly nodeCount: number;
 
@@ -189,6 +192,8 @@ class StackedProfile {
     private readonly functions: readonly (NodeFunction | undefined)[],
   ) {
     this.nodeCount = window.raw.nodes.parent.length;
+    this.stacks = new Array<number[] | undefined>(this.nodeCount);
+    this.nodeLocations = new Int32Array(this.nodeCount);
   }
 
   add(node: number, labels: ResolvedLabels, valueNs: number): void {
@@ -209,25 +214,26 @@ class StackedProfile {
 
   /** Location ids from the leaf up, without the root. */
   private stack(leaf: number): number[] {
-    let ids = this.stacks.get(leaf);
-    if (ids) return ids;
+    let ids = this.stacks[leaf];
+    if (ids !== undefined) return ids;
     ids = [];
     const { parent } = this.window.raw.nodes;
     for (let n = leaf; n >= 0; n = parent[n]) {
-      const fn = this.functions[n];
-      if (fn) {
-        ids.push(
-          this.builder.locationId({
-            name: fn.name,
-            fileName: fn.fileName,
-            startLine: fn.startLine,
-            line: fn.startLine,
-          }),
-        );
-      }
+      const id = this.location(n);
+      if (id > 0) ids.push(id);
     }
-    this.stacks.set(leaf, ids);
+    this.stacks[leaf] = ids;
     return ids;
+  }
+
+  private location(node: number): number {
+    let id = this.nodeLocations[node];
+    if (id === 0) {
+      const fn = this.functions[node];
+      id = fn ? this.builder.locationId({ name: fn.name, fileName: fn.fileName, startLine: fn.startLine, line: fn.startLine }) : -1;
+      this.nodeLocations[node] = id;
+    }
+    return id;
   }
 }
 
@@ -278,10 +284,15 @@ interface ResolvedLabels {
 
 const UNLABELLED: ResolvedLabels = { pairs: [] };
 
-/** Slot → label pairs, checked against Pyroscope's formats once per slot. */
+/**
+ * Slot → label pairs, checked against Pyroscope's formats once per slot.
+ * Slots with the same labels share one ResolvedLabels, so their samples
+ * merge: a span's labels follow from its id unless custom labels are added.
+ */
 class SlotLabels {
   invalid = 0;
   private readonly resolved = new Map<number, ResolvedLabels>();
+  private readonly byContent = new Map<string, ResolvedLabels>();
 
   constructor(private readonly labels: ReadonlyMap<number, SpanLabels>) {}
 
@@ -315,7 +326,24 @@ class SlotLabels {
       else this.invalid++;
     }
     // Checked by withLabels when they were set.
-    if (labels.custom !== undefined) pairs.push(...labels.custom);
-    return { spanId, pairs };
+    if (labels.custom !== undefined) for (const pair of labels.custom) pairs.push(pair);
+    if (pairs.length === 0) return UNLABELLED;
+    const key = contentKey(pairs);
+    const known = this.byContent.get(key);
+    if (known !== undefined) return known;
+    const r = { spanId, pairs };
+    this.byContent.set(key, r);
+    return r;
   }
+}
+
+/**
+ * One string per distinct label list. Keys never hold NUL (label names are
+ * checked); each value is preceded by its length, so no value can pass for
+ * the end of one pair and the start of another.
+ */
+function contentKey(pairs: LabelPairs): string {
+  let key = '';
+  for (let i = 0; i < pairs.length; i++) key += `${pairs[i][0]}\u0000${pairs[i][1].length}:${pairs[i][1]}`;
+  return key;
 }

@@ -36,67 +36,73 @@ export interface ProfileShape {
  * `<valueType>/nanoseconds`. Functions, locations and identical samples are
  * shared, so a window of a busy process stays small. Ids start at 1: pprof
  * reserves 0, and Pyroscope rejects it.
+ *
+ * It runs on the profiled thread once per window, mostly in code V8 has not
+ * optimized, where every temporary is a heap allocation, and every byte
+ * allocated brings the next scavenge closer (and with it a longer pause,
+ * and a larger young generation): so no string keys per sample, stacks and
+ * label lists shared rather than copied, and arrays walked by index.
  */
 export class ProfileBuilder {
   private readonly strings = new StringTable();
   private readonly functions: PprofFunction[] = [];
   private readonly functionIds = new Map<string, number>();
   private readonly locations: Location[] = [];
+  /** Location id by function id, for locations at a function's first line. */
+  private readonly startLocations: number[] = [];
   private readonly locationIds = new Map<string, number>();
-  private readonly samples = new Map<number, Sample>();
+  private readonly samples: Sample[] = [];
+  private readonly sampleIndex = new Map<number, number>();
   /** Label sets by id; id 0 is the empty set. */
   private readonly labelSets: Label[][] = [[]];
-  private readonly labelSetIds = new Map<string, number>();
 
   constructor(private readonly shape: ProfileShape) {}
 
   /** Location id of a frame, creating its function and location once. */
   locationId(frame: FrameRef): number {
     const functionId = this.functionId(frame);
-    const key = `${functionId}:${frame.line}`;
-    let id = this.locationIds.get(key);
+    const atStart = frame.line === frame.startLine;
+    let id = atStart ? this.startLocations[functionId] : this.locationIds.get(`${functionId}:${frame.line}`);
     if (id === undefined) {
       id = this.locations.length + 1;
-      this.locations.push(
-        new Location({ id, line: [new Line({ functionId, line: frame.line })] }),
-      );
-      this.locationIds.set(key, id);
+      this.locations.push(new Location({ id, line: [new Line({ functionId, line: frame.line })] }));
+      if (atStart) this.startLocations[functionId] = id;
+      else this.locationIds.set(`${functionId}:${frame.line}`, id);
     }
     return id;
   }
 
   /**
-   * The id of a set of sample labels, creating it once: label sets are
-   * shared by every sample that carries them. Id 0 is the empty set.
+   * A new label set, by id: the caller keeps one id per distinct set. Id 0
+   * is the empty set.
    */
   labelSetId(labels: LabelPairs): number {
     if (labels.length === 0) return 0;
-    const key = labels.map(([k, v]) => `${k}=${v}`).join('\u0000');
-    let id = this.labelSetIds.get(key);
-    if (id === undefined) {
-      id = this.labelSets.length;
-      this.labelSets.push(labels.map(([k, v]) => new Label({ key: this.strings.dedup(k), str: this.strings.dedup(v) })));
-      this.labelSetIds.set(key, id);
+    const set = new Array<Label>(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      set[i] = new Label({ key: this.strings.dedup(labels[i][0]), str: this.strings.dedup(labels[i][1]) });
     }
-    return id;
+    return this.labelSets.push(set) - 1;
   }
 
   /**
    * Adds `count` samples worth `valueNs` to the stack (leaf first) with
    * label set `labelSetId`. `key` is the caller's: equal keys must mean the
-   * same stack and label set.
+   * same stack and label set. The stack is kept, not copied: it must not
+   * change afterwards.
    */
   addSample(key: number, locationIds: readonly number[], labelSetId: number, count: number, valueNs: number): void {
-    const existing = this.samples.get(key);
-    if (existing) {
-      existing.value[0] = Number(existing.value[0]) + count;
-      existing.value[1] = Number(existing.value[1]) + valueNs;
+    const at = this.sampleIndex.get(key);
+    if (at !== undefined) {
+      const value = this.samples[at].value;
+      value[0] = Number(value[0]) + count;
+      value[1] = Number(value[1]) + valueNs;
       return;
     }
-    this.samples.set(
-      key,
-      new Sample({ locationId: locationIds.slice(), value: [count, valueNs], label: this.labelSets[labelSetId] }),
-    );
+    // The label list is set after construction: the constructor would copy it.
+    const sample = new Sample({ locationId: locationIds as number[], value: [count, valueNs] });
+    sample.label = this.labelSets[labelSetId];
+    this.sampleIndex.set(key, this.samples.push(sample) - 1);
   }
 
   build(): Profile {
@@ -108,7 +114,7 @@ export class ProfileBuilder {
         new ValueType({ type: s.dedup('samples'), unit: s.dedup('count') }),
         new ValueType({ type: valueType, unit: nanoseconds }),
       ],
-      sample: [...this.samples.values()],
+      sample: this.samples,
       location: this.locations,
       function: this.functions,
       stringTable: s,

@@ -1,5 +1,6 @@
+import { isEncoderScript } from './encoder-scripts';
 import { originalFrame } from './original-frame';
-import type { ScriptMap } from './script-map';
+import { NO_MAP, type ScriptMap } from './script-map';
 import { ShortPaths } from './shorten-path';
 import type { FrameMapper, GeneratedFrame, MappedFrame } from './types';
 
@@ -13,7 +14,8 @@ export type UnusableMapListener = (url: string, reason: string) => void;
  * Maps frames through each script's source map, on the calling thread. A
  * script's map is loaded on the first frame that needs it and kept, as is
  * the fact that it has none or that it is unusable, so each script costs one
- * load and at most one report.
+ * load and at most one report. spanprof's own scripts and those it encodes
+ * with are not mapped (isEncoderScript).
  */
 export class SourceMapFrameMapper implements FrameMapper {
   private readonly scripts = new Map<string, ScriptMap>();
@@ -57,7 +59,7 @@ export class SourceMapFrameMapper implements FrameMapper {
   private scriptMap(url: string): ScriptMap {
     let script = this.scripts.get(url);
     if (script === undefined) {
-      script = this.load(url);
+      script = isEncoderScript(url) ? NO_MAP : this.load(url);
       this.use(url, script);
     }
     return script;
