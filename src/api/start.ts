@@ -97,7 +97,7 @@ export function start(options: StartOptions = {}): Spanprof {
     exitFinish.remove();
     throw err;
   }
-  logStart(logger, config);
+  logStart(logger, config, windowMs ?? config.windowMs);
   const cancelContextCheck = checkContextManagerLater(
     logger,
     spanRegistry,
@@ -141,12 +141,12 @@ export function current(): Spanprof | undefined {
   return running;
 }
 
-function logStart(logger: Logger, config: SpanprofConfig): void {
+function logStart(logger: Logger, config: SpanprofConfig, windowMs: number): void {
   const where = config.pyroscope
     ? `Pyroscope at ${config.pyroscope.target.serverAddress}`
     : `directory ${config.directory?.path ?? '?'}`;
   logger.debug(
-    `profiling service ${config.serviceName} every ${config.windowMs / 1000} s to ${where}`,
+    `profiling service ${config.serviceName} every ${windowMs / 1000} s to ${where}`,
   );
   const dir = config.directory;
   if (dir !== undefined && config.pyroscope === undefined) {

@@ -20,8 +20,8 @@ export interface ExportingSinkOptions {
   readonly onEncoded?: (window: EncodedWindow) => void;
   /**
    * How windows become pprof; closed on shutdown. Default: on the calling
-   * thread, and on the helper thread once source maps or slow windows make
-   * it worth its memory.
+   * thread in short stretches, and on the helper thread once a large
+   * source map or Node's kept maps make it worth its memory.
    */
   readonly encoder?: WindowEncoder;
 }
