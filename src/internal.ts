@@ -31,6 +31,7 @@ const pprofEncodeInParts = () => require('./pprof/encode-in-parts') as typeof im
 const pprofThreadSlicer = () => require('./pprof/thread-slicer') as typeof import('./pprof/thread-slicer');
 const nativeLoad = () => require('./native/load') as typeof import('./native/load');
 const otel = () => require('./otel') as typeof import('./otel');
+const otelBoundedIdIndex = () => require('./otel/bounded-id-index') as typeof import('./otel/bounded-id-index');
 const otelSpanRegistry = () => require('./otel/span-registry') as typeof import('./otel/span-registry');
 const pprof = () => require('./pprof') as typeof import('./pprof');
 const pprofBuildProfiles = () => require('./pprof/build-profiles') as typeof import('./pprof/build-profiles');
@@ -86,6 +87,7 @@ Object.defineProperties(exports, {
   ProfilingTracerProvider: lazy(otel, 'ProfilingTracerProvider'),
   resolveLabelOptions: lazy(otel, 'resolveLabelOptions'),
   PROFILE_ID_ATTRIBUTE: lazy(otelSpanRegistry, 'PROFILE_ID_ATTRIBUTE'),
+  BoundedIdIndex: lazy(otelBoundedIdIndex, 'BoundedIdIndex'),
   SpanRegistry: lazy(otelSpanRegistry, 'SpanRegistry'),
   spanRegistry: lazy(otelSpanRegistry, 'spanRegistry'),
   InThreadEncoder: lazy(pprof, 'InThreadEncoder'),

@@ -5,6 +5,7 @@ import { labelledEntry } from '../labels/labelled-entry';
 import type { LabelEntry } from '../slots/label-entry';
 import { DEFAULT_LABEL_OPTIONS } from './label-options';
 import type { ResolvedLabelOptions } from './label-options';
+import { BoundedIdIndex } from './bounded-id-index';
 import { SpanRecord } from './span-record';
 
 /** Span attribute Tempo looks for to offer "Profiles for this span". */
@@ -30,18 +31,21 @@ interface SdkSpanFields {
  * Every span of this process that spanprof has seen, and what its code is
  * labelled with. Records hang on the span objects themselves, so a record
  * lives exactly as long as some context can still reach its span. Two
- * bounded maps find local roots for spans started elsewhere (by a tracer
+ * bounded id indexes find local roots for spans started elsewhere (by a tracer
  * that is not wrapped): live spans by id, and a live local root per trace.
  */
 export class SpanRegistry {
   /** Spans seen starting through spanprof (tracer wrapper or span processor). */
   spansStarted = 0;
-  private readonly live = new Map<string, SpanRecord>();
-  private readonly roots = new Map<string, SpanRecord>();
+  private readonly live: BoundedIdIndex<SpanRecord>;
+  private readonly roots: BoundedIdIndex<SpanRecord>;
   /** Records of spans that cannot take a property (frozen objects). */
   private readonly detached = new WeakMap<object, SpanRecord | null>();
 
-  constructor(private readonly maxTracked = 100_000) {}
+  constructor(maxTracked = 100_000) {
+    this.live = new BoundedIdIndex(maxTracked);
+    this.roots = new BoundedIdIndex(maxTracked);
+  }
 
   /**
    * A span starts through spanprof (tracer wrapper or span processor): find
@@ -182,19 +186,17 @@ export class SpanRegistry {
   }
 
   private track(record: SpanRecord): void {
-    const evicted = addBounded(this.live, record.spanId, record, this.maxTracked);
+    const evicted = this.live.set(record.spanId, record);
     // The oldest of too many spans never seen to end: stop following it, so
     // that neither it nor its slot is kept for ever.
     if (evicted !== undefined) this.forget(evicted);
-    if (record.isLocalRoot && !this.roots.has(record.traceId)) {
-      addBounded(this.roots, record.traceId, record, this.maxTracked);
-    }
+    if (record.isLocalRoot && this.roots.get(record.traceId) === undefined) this.roots.set(record.traceId, record);
   }
 
   private forget(record: SpanRecord): void {
     record.ended();
-    if (this.live.get(record.spanId) === record) this.live.delete(record.spanId);
-    if (this.roots.get(record.traceId) === record) this.roots.delete(record.traceId);
+    this.live.delete(record.spanId, record);
+    this.roots.delete(record.traceId, record);
   }
 
   private watchEnd(span: Span): void {
@@ -251,23 +253,6 @@ function markProfileId(record: SpanRecord): void {
   if (record.sampled && (scope === 'all' || (scope === 'root' && record.isLocalRoot))) {
     record.setAttribute(PROFILE_ID_ATTRIBUTE, record.spanId);
   }
-}
-
-/**
- * Insertion-ordered map: past the bound, the oldest entry goes (spans that
- * never end). Returns the value that went, if one did.
- */
-function addBounded<V>(map: Map<string, V>, key: string, value: V, bound: number): V | undefined {
-  let evicted: V | undefined;
-  if (map.size >= bound) {
-    const oldest = map.entries().next();
-    if (!oldest.done) {
-      map.delete(oldest.value[0]);
-      evicted = oldest.value[1];
-    }
-  }
-  map.set(key, value);
-  return evicted;
 }
 
 /** The registry that the tracer wrapper, the span processor and the context tracker share. */
