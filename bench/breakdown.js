@@ -23,6 +23,7 @@ const { startChild, runJson } = require('./lib/child');
 const { parseArgs } = require('./lib/child-setup');
 const { root } = require('./lib/paths');
 const { ensureAddon } = require('./lib/addon');
+const { threadCpu } = require('./lib/thread-cpu');
 
 const DIST = path.join(root, 'dist') + path.sep;
 
@@ -32,24 +33,6 @@ const profiler = args.profiler ?? 'spanprof';
 const rate = Number(args.rate ?? 800);
 const duration = Number(args.duration ?? 10);
 const withCpuProf = args['cpu-prof'] !== 0;
-
-/** CPU seconds of each thread of `pid`, by thread id. */
-function threadCpu(pid) {
-  const out = new Map();
-  const tick = 100; // USER_HZ on Linux
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      // Fields after the parenthesised name: utime and stime are 14th and 15th.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(tid, { name, s: (Number(rest[11]) + Number(rest[12])) / tick });
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return out;
-}
 
 /** What each of Node's thread names is (Linux truncates them to 15 bytes). */
 const THREADS = {

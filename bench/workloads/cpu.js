@@ -4,6 +4,7 @@
 // time (all threads) and wall time of the fixed work.
 const { parseArgs, startProfiled, peakRssMiB, cpuUs, nextTurn } = require('../lib/child-setup');
 const { parse } = require('./work');
+const { threadCpu, threadCpuDeltaMs } = require('../lib/thread-cpu');
 
 const args = parseArgs();
 const STEPS = 4000; // one parse() call: ~32 000 LCG steps
@@ -25,21 +26,26 @@ async function run(batches, tracer) {
 
 (async () => {
   const { profiler, tracer, finish } = startProfiled(args);
-  await run(Math.ceil(args.batches / 10), tracer);
-  // The first window pays one-time costs (lazy loading, JIT of the encoder):
-  // a long-running service pays them once, so the warm-up closes one window.
-  await profiler.rotateNow();
+  // The first windows pay one-time costs (lazy loading, JIT of the encoder
+  // and of the span path): a long-running service pays them once, so the
+  // warm-up closes `--warmup-windows` windows (default 1).
+  for (let w = 0; w < (args['warmup-windows'] ?? 1); w++) {
+    await run(Math.ceil(args.batches / 10), tracer);
+    await profiler.rotateNow();
+  }
   await run(Math.ceil(args.batches / 20), tracer);
   profiler.resetWindows();
+  const threads0 = threadCpu();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const sink = await run(args.batches, tracer);
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpuMs = cpuUs(c0) / 1000;
+  const threadsMs = threadCpuDeltaMs(threads0, threadCpu());
   const windows = profiler.windows();
   const rssMiB = peakRssMiB();
   await finish();
-  console.log(JSON.stringify({ cpuMs, wallMs, rssMiB, windows, sink: sink > 0 }));
+  console.log(JSON.stringify({ cpuMs, wallMs, rssMiB, threadsMs, windows, sink: sink > 0 }));
 })().catch((err) => {
   console.error(err);
   process.exit(1);

@@ -7,6 +7,7 @@
 // closes a window during the warm-up; /_bench/exit stops the profiler and
 // exits.
 const http = require('node:http');
+const v8 = require('node:v8');
 const { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs } = require('../lib/child-setup');
 const { handler } = require('./handlers');
 
@@ -21,6 +22,16 @@ let newSpaceMaxMiB = newSpaceMiB();
 setInterval(() => {
   newSpaceMaxMiB = Math.max(newSpaceMaxMiB, newSpaceMiB());
 }, 250).unref();
+
+/** Where the memory is at the end of a round, MiB: what peak RSS is made of. */
+function memoryNow() {
+  const mib = (b) => Math.round((b / 1048576) * 10) / 10;
+  const out = { rss: mib(process.memoryUsage.rss()) };
+  for (const s of v8.getHeapSpaceStatistics()) out[s.space_name] = mib(s.space_size);
+  const { external, arrayBuffers } = process.memoryUsage();
+  const h = v8.getHeapStatistics();
+  return { ...out, external: mib(external), arrayBuffers: mib(arrayBuffers), malloced: mib(h.malloced_memory) };
+}
 
 const server = http.createServer((req, res) => {
   if (req.url === '/work') {
@@ -48,6 +59,7 @@ const server = http.createServer((req, res) => {
       elu: performance.eventLoopUtilization(mark.elu).utilization,
       rssMiB: peakRssMiB(),
       newSpaceMaxMiB: Math.max(newSpaceMaxMiB, newSpaceMiB()),
+      memory: memoryNow(),
       windows: profiler.windows(),
     };
     res.end(JSON.stringify(body));
