@@ -49,6 +49,12 @@ function rowsOf(summaries, part, cells) {
   return rows;
 }
 
+/** Medians of the CPU a configuration added, by thread; older summaries have none. */
+function byThread(r) {
+  const ms = (x) => (x === undefined || Number.isNaN(x.median) ? '—' : signed(x.median, 0));
+  return r.mainOverMs === undefined ? '—' : `${ms(r.mainOverMs)} / ${ms(r.profilerThreadMs)} / ${ms(r.otherThreadsOverMs)}`;
+}
+
 function cpuSection(summaries) {
   const p = summaries[0].meta.plan.cpu;
   return [
@@ -57,11 +63,11 @@ function cpuSection(summaries) {
     'Process CPU time (all threads) and wall time of the same fixed work, against the baseline of the same round.',
     '',
     table(
-      ['configuration', 'Node', 'CPU overhead %', 'wall overhead %', 'peak RSS Δ MiB', 'pause p50 / max ms (all stretches p50)', 'all stretches in CPU p50 / max ms', 'gz KiB / window'],
+      ['configuration', 'Node', 'CPU overhead %', 'wall overhead %', 'CPU Δ ms: main / V8 profiler thread / other threads', 'peak RSS Δ MiB', 'pause p50 / max ms (all stretches p50)', 'all stretches in CPU p50 / max ms', 'gz KiB / window'],
       rowsOf(summaries, 'cpu', (r, c) =>
         c === 'none'
-          ? ['baseline', 'baseline', '0', '—', '—', '—']
-          : [range(r.cpuOverheadPct, signed), range(r.wallOverheadPct, signed), range(r.rssOverMiB, signed), pauses(r.windows), cpuPauses(r.windows), kib(r.windows?.gzBytes)],
+          ? ['baseline', 'baseline', '—', '0', '—', '—', '—']
+          : [range(r.cpuOverheadPct, signed), range(r.wallOverheadPct, signed), byThread(r), range(r.rssOverMiB, signed), pauses(r.windows), cpuPauses(r.windows), kib(r.windows?.gzBytes)],
       ),
     ),
   ].join('\n');

@@ -70,7 +70,25 @@ function summarizeCpu(trials, configs) {
     wallOverheadPct: (r, b) => pct(r.wallMs, b.wallMs),
     rssOverMiB: (r, b) => r.rssMiB - b.rssMiB,
     cpuMs: (r) => r.cpuMs,
+    // Where the extra CPU ran: the main thread, V8's profiler thread, the rest.
+    mainOverMs: (r, b) => threadMs(r, 'main') - threadMs(b, 'main'),
+    profilerThreadMs: (r) => threadMs(r, PROFILER_THREAD),
+    otherThreadsOverMs: (r, b) => otherThreadsMs(r) - otherThreadsMs(b),
   });
+}
+
+/** V8's CpuProfiler thread: it sends the ticks and symbolizes them. */
+const PROFILER_THREAD = 'v8:ProfEvntProc';
+
+function threadMs(r, name) {
+  return r.threadsMs === undefined ? NaN : (r.threadsMs[name] ?? 0);
+}
+
+function otherThreadsMs(r) {
+  if (r.threadsMs === undefined) return NaN;
+  let sum = 0;
+  for (const [name, ms] of Object.entries(r.threadsMs)) if (name !== 'main' && name !== PROFILER_THREAD) sum += ms;
+  return sum;
 }
 
 function summarizeHttp(trials, configs) {
