@@ -19,8 +19,13 @@ let served = 0;
 let mark;
 // The largest young generation V8 committed: the part of peak RSS it sizes by allocation rate.
 let newSpaceMaxMiB = newSpaceMiB();
+// When V8 resized it: [seconds since start, MiB].
+const newSpaceSteps = [[0, newSpaceMaxMiB]];
+const started = performance.now();
 setInterval(() => {
-  newSpaceMaxMiB = Math.max(newSpaceMaxMiB, newSpaceMiB());
+  const now = newSpaceMiB();
+  newSpaceMaxMiB = Math.max(newSpaceMaxMiB, now);
+  if (now !== newSpaceSteps[newSpaceSteps.length - 1][1]) newSpaceSteps.push([Math.round((performance.now() - started) / 100) / 10, now]);
 }, 250).unref();
 
 /** Where the memory is at the end of a round, MiB: what peak RSS is made of. */
@@ -59,6 +64,7 @@ const server = http.createServer((req, res) => {
       elu: performance.eventLoopUtilization(mark.elu).utilization,
       rssMiB: peakRssMiB(),
       newSpaceMaxMiB: Math.max(newSpaceMaxMiB, newSpaceMiB()),
+      newSpaceSteps,
       memory: memoryNow(),
       windows: profiler.windows(),
     };
