@@ -85,6 +85,10 @@ test('past the bound the oldest entry goes, and replacing a value keeps its plac
   assert.equal(index.set('e', 5), undefined, 'room again after a delete');
   assert.equal(index.set('f', 6), 3, 'then c, the oldest left');
   assert.deepEqual(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => index.get(id)), [undefined, undefined, undefined, 4, 5, 6]);
+  assert.equal(index.add('d', 40), undefined, 'add leaves a present id alone');
+  assert.equal(index.get('d'), 4);
+  assert.equal(index.add('g', 7), 4, 'and past the bound evicts as set does');
+  assert.equal(index.get('g'), 7);
 });
 
 test('a bound that is not a positive integer is refused, naming it', () => {

@@ -55,10 +55,19 @@ export class BoundedIdIndex<V> {
    * Returns the value of the oldest entry when the bound made it go.
    */
   set(id: string, value: V): V | undefined {
+    return this.put(id, value, true);
+  }
+
+  /** As `set`, but an id already present keeps its value. */
+  add(id: string, value: V): V | undefined {
+    return this.put(id, value, false);
+  }
+
+  private put(id: string, value: V, replace: boolean): V | undefined {
     const hash = hashOf(id);
     const at = this.find(id, hash);
     if (at >= 0) {
-      this.values[this.table[at] - 1] = value;
+      if (replace) this.values[this.table[at] - 1] = value;
       return undefined;
     }
     let evicted: V | undefined;

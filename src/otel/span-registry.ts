@@ -190,13 +190,15 @@ export class SpanRegistry {
     // The oldest of too many spans never seen to end: stop following it, so
     // that neither it nor its slot is kept for ever.
     if (evicted !== undefined) this.forget(evicted);
-    if (record.isLocalRoot && this.roots.get(record.traceId) === undefined) this.roots.set(record.traceId, record);
+    // The first local root seen for a trace stays its root.
+    if (record.isLocalRoot) this.roots.add(record.traceId, record);
   }
 
   private forget(record: SpanRecord): void {
     record.ended();
     this.live.delete(record.spanId, record);
-    this.roots.delete(record.traceId, record);
+    // Only local roots are ever in `roots`.
+    if (record.isLocalRoot) this.roots.delete(record.traceId, record);
   }
 
   private watchEnd(span: Span): void {
