@@ -6,6 +6,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+const v8 = require('node:v8');
+const vm = require('node:vm');
 const { createFrameMapper, BackgroundEncoder } = require('../dist/internal');
 const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
 
@@ -55,6 +57,44 @@ test('a script whose map is missing is looked at once, and noted once', () => {
   assert.equal(notes.length, 1);
   assert.match(notes[0], /out-missing\/shipping\.js/);
 });
+
+/** Bytes on V8's heap after full collections. */
+function liveHeapBytes() {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  gc();
+  gc();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+/**
+ * Writes the script's map again with 16 MiB of embedded source, as a bundle's
+ * map carries its inputs. In a function of its own, so that no temporary of
+ * it is still on the stack when the heap is measured.
+ */
+function embedSources(script, sectioned) {
+  const plain = JSON.parse(fs.readFileSync(`${script}.map`, 'utf8'));
+  delete plain.sourcesContent;
+  const embedded = Array.from({ length: 1 << 16 }, (_, i) => `// line ${i} ${'x'.repeat(240)}`).join('\n');
+  const map = { ...plain, sourcesContent: [embedded] };
+  const written = sectioned ? { version: 3, sections: [{ offset: { line: 0, column: 0 }, map }] } : map;
+  fs.writeFileSync(`${script}.map`, JSON.stringify(written));
+}
+
+for (const sectioned of [false, true]) {
+  test(`the sources a map embeds are not kept with it (${sectioned ? 'sectioned' : 'plain'} map)`, () => {
+    const out = compileTsc(root, `out-embedded-${sectioned}`);
+    const script = path.join(out, 'shipping.js');
+    embedSources(script, sectioned);
+    const before = liveHeapBytes();
+    const mapper = createFrameMapper({ root, logger: recorder().logger });
+    assert.deepEqual(mapper.map(frameOf(script, 'computeShippingCost', 'function computeShippingCost(')), SHIPPING);
+    const kept = liveHeapBytes() - before;
+    assert.ok(kept < 4 * 1048576, `the mapper keeps ${(kept / 1048576).toFixed(1)} MiB after reading a map with 16 MiB of sources`);
+    // Still in use, so its maps are live when the heap is measured.
+    assert.deepEqual(mapper.map(frameOf(script, 'zoneFactor', 'function zoneFactor(')), ZONE);
+  });
+}
 
 test('disabled: generated locations, paths still shortened, nothing read', () => {
   const out = compileTsc(root, 'out-disabled');

@@ -21,7 +21,7 @@ export function scriptMapOf(json: unknown, mapUrl: string): ScriptMap {
     if (!looksLikeSourceMap(json)) {
       return { kind: 'failed', reason: 'not a source map: no `sources` and `mappings`, nor `sections`' };
     }
-    const map = new AnyMap(json as ConstructorParameters<typeof AnyMap>[0], mapUrl);
+    const map = new AnyMap(withoutSourcesContent(json) as ConstructorParameters<typeof AnyMap>[0], mapUrl);
     decodedMappings(map);
     return { kind: 'map', map };
   } catch (err) {
@@ -34,9 +34,27 @@ export function failedMap(err: unknown): ScriptMap {
   return { kind: 'failed', reason: message.split('\n')[0] };
 }
 
+/**
+ * The map less the sources it embeds. Frames need positions and names only,
+ * and a bundler's `sourcesContent` is often most of a map's bytes, which the
+ * decoded map would keep for as long as the script is profiled.
+ */
+function withoutSourcesContent(json: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...json };
+  delete copy.sourcesContent;
+  if (Array.isArray(copy.sections)) {
+    copy.sections = copy.sections.map((section: unknown) =>
+      isObject(section) && isObject(section.map) ? { ...section, map: withoutSourcesContent(section.map) } : section,
+    );
+  }
+  return copy;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** Checked before use, so that a wrong file is named as such rather than by a TypeError. */
-function looksLikeSourceMap(json: unknown): boolean {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
-  const map = json as Record<string, unknown>;
-  return Array.isArray(map.sections) || (Array.isArray(map.sources) && typeof map.mappings === 'string');
+function looksLikeSourceMap(json: unknown): json is Record<string, unknown> {
+  return isObject(json) && (Array.isArray(json.sections) || (Array.isArray(json.sources) && typeof json.mappings === 'string'));
 }
