@@ -20,14 +20,21 @@ if (summaries.length === 0) {
   console.error(`no bench/results/${record}-node*.json: run \`node bench/run.js\` first`);
   process.exit(1);
 }
+/** Every part a summary holds: those of its own run and those carried from earlier runs of the same Node. */
+function partsMeasured(list) {
+  const parts = new Set();
+  for (const s of list) for (const part of [...s.meta.parts, ...Object.keys(s.meta.carried ?? {})]) parts.add(part);
+  return [...parts];
+}
+
 const section = [
   '# Overhead benchmarks: results',
   '',
   'spanprof beside `@datadog/pprof` (time profiler with contexts), `@pyroscope/nodejs` and the `node:inspector` profiler, ' +
     'all at 100 Hz. Method, configurations and commands: [bench/README.md](../README.md). ' +
     (record === 'partial'
-      ? `These tables come from \`node bench/run.js --only ${summaries[0].meta.parts.join(',')}\` on each Node ` +
-        '(`PREBUILDS_ONLY=1 node scripts/with-node.js <major> -- node bench/run.js ...` for the others); ' +
+      ? `These tables come from runs of some parts (${partsMeasured(summaries).join(', ')}): \`node bench/run.js --only <parts>\` ` +
+        'on each Node (`PREBUILDS_ONLY=1 node scripts/with-node.js <major> -- node bench/run.js ...` for the others); ' +
         'the whole suite is `npm ci --prefix bench && node bench/run.js` (about 40 minutes on 2 cores per Node; `--quick` takes about 4).'
       : 'Reproduce with `npm ci --prefix bench && node bench/run.js` (about 40 minutes on 2 cores; `--quick` takes about 4).'),
   '',
