@@ -7,10 +7,13 @@
 //   - every window closed was delivered and accepted (none refused, dropped
 //     or failed to encode),
 //   - RSS plateaus: the median RSS of the last quarter of the run is at most
-//     --rss-growth-mib (default 64) over that of the second quarter. V8's
-//     heap sizing alone moves RSS by tens of MiB; a leak of 7 KiB or more
-//     per window shows past that over 10,000 windows. The slope of RSS over
-//     the second half is printed too.
+//     --rss-growth-mib (default 64) over that of the second quarter. Each
+//     measurement follows a full GC, so garbage V8 has not yet collected
+//     does not count; V8's sizing of its spaces still moves RSS by tens of
+//     MiB. A leak of 7 KiB or more per window shows past that over 10,000
+//     windows. The slope of RSS over the second half is printed too.
+//   - the heap left by a full GC plateaus: at most --heap-growth-mib
+//     (default 16) from the second quarter to the last.
 //   - the fd count stays flat after the first measurement,
 //   - the slot table ends empty and its high water stays bounded.
 //
@@ -23,7 +26,7 @@ const path = require('node:path');
 const { startIngestServer } = require('../test/support/ingest-server');
 
 function options(argv) {
-  const o = { windows: 10_000, windowMs: 100, points: 20, rssGrowthMiB: 64 };
+  const o = { windows: 10_000, windowMs: 100, points: 20, rssGrowthMiB: 64, heapGrowthMiB: 16 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--short') o.windows = 300;
@@ -31,6 +34,7 @@ function options(argv) {
     else if (a === '--window-ms') o.windowMs = Number(argv[++i]);
     else if (a === '--points') o.points = Number(argv[++i]);
     else if (a === '--rss-growth-mib') o.rssGrowthMiB = Number(argv[++i]);
+    else if (a === '--heap-growth-mib') o.heapGrowthMiB = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}; see the comment at the top of scripts/soak.js`);
   }
   for (const k of ['windows', 'windowMs', 'points']) {
@@ -124,6 +128,12 @@ async function main() {
         `slope over the second half ${slopeKiBPerWindow(half).toFixed(2)} KiB/window`,
     );
     if (last - second > o.rssGrowthMiB) failures.push(`RSS grew ${(last - second).toFixed(1)} MiB from the second to the last quarter`);
+    const heapSecond = median(curve.slice(q, 2 * q).map((p) => p.heapMiB));
+    const heapLast = median(curve.slice(3 * q).map((p) => p.heapMiB));
+    console.log(`heap after a full GC, median: second quarter ${heapSecond} MiB, last quarter ${heapLast} MiB`);
+    if (heapLast - heapSecond > o.heapGrowthMiB) {
+      failures.push(`the heap a full GC leaves grew ${(heapLast - heapSecond).toFixed(1)} MiB from the second to the last quarter`);
+    }
     // From the second quarter on, as for RSS: while uploads and the first
     // source-map reads overlap at the start, the HTTP pool and the file
     // reads hold a few descriptors at once. A leak keeps growing to the end.
