@@ -14,7 +14,7 @@
 //     windows. The slope of RSS over the second half is printed too.
 //   - the heap left by a full GC plateaus: at most --heap-growth-mib
 //     (default 16) from the second quarter to the last.
-//   - the fd count stays flat after the first measurement,
+//   - the fd count stays flat from the second quarter on,
 //   - the slot table ends empty and its high water stays bounded.
 //
 //   node scripts/soak.js                  10,000 windows of 100 ms (~17 min)
@@ -61,6 +61,12 @@ function slopeKiBPerWindow(points) {
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
+}
+
+/** Medians of `key` over the second and the last quarter of the curve. */
+function quarterMedians(curve, key) {
+  const q = Math.floor(curve.length / 4);
+  return [median(curve.slice(q, 2 * q).map((p) => p[key])), median(curve.slice(3 * q).map((p) => p[key]))];
 }
 
 async function main() {
@@ -120,16 +126,14 @@ async function main() {
   }
   if (curve.length >= 4) {
     const q = Math.floor(curve.length / 4);
-    const second = median(curve.slice(q, 2 * q).map((p) => p.rssMiB));
-    const last = median(curve.slice(3 * q).map((p) => p.rssMiB));
+    const [second, last] = quarterMedians(curve, 'rssMiB');
     const half = curve.slice(Math.floor(curve.length / 2));
     console.log(
       `RSS median: second quarter ${second} MiB, last quarter ${last} MiB (growth ${(last - second).toFixed(1)} MiB); ` +
         `slope over the second half ${slopeKiBPerWindow(half).toFixed(2)} KiB/window`,
     );
     if (last - second > o.rssGrowthMiB) failures.push(`RSS grew ${(last - second).toFixed(1)} MiB from the second to the last quarter`);
-    const heapSecond = median(curve.slice(q, 2 * q).map((p) => p.heapMiB));
-    const heapLast = median(curve.slice(3 * q).map((p) => p.heapMiB));
+    const [heapSecond, heapLast] = quarterMedians(curve, 'heapMiB');
     console.log(`heap after a full GC, median: second quarter ${heapSecond} MiB, last quarter ${heapLast} MiB`);
     if (heapLast - heapSecond > o.heapGrowthMiB) {
       failures.push(`the heap a full GC leaves grew ${(heapLast - heapSecond).toFixed(1)} MiB from the second to the last quarter`);

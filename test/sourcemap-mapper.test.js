@@ -7,9 +7,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const v8 = require('node:v8');
-const vm = require('node:vm');
 const { createFrameMapper, BackgroundEncoder } = require('../dist/internal');
 const { copyApp, compileTsc, bundle, lineOf } = require('./fixtures/sourcemap-harness/build-app');
+const { gc } = require('./support/otel');
 
 const root = copyApp('spanprof-sourcemap-mapper-');
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -60,8 +60,6 @@ test('a script whose map is missing is looked at once, and noted once', () => {
 
 /** Bytes on V8's heap after full collections. */
 function liveHeapBytes() {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc');
   gc();
   gc();
   return v8.getHeapStatistics().used_heap_size;
