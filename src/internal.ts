@@ -23,6 +23,8 @@ const contextContinuationHooks = () => require('./context/continuation-hooks') a
 const demoDemoService = () => require('./demo/demo-service') as typeof import('./demo/demo-service');
 const apiCreateExporter = () => require('./api/create-exporter') as typeof import('./api/create-exporter');
 const exporters = () => require('./export') as typeof import('./export');
+const exportWindowCatalog = () => require('./export/window-catalog') as typeof import('./export/window-catalog');
+const exportDirectoryPlan = () => require('./export/directory-plan') as typeof import('./export/directory-plan');
 const helperThread = () => require('./helper-thread') as typeof import('./helper-thread');
 const labelsLabelContext = () => require('./labels/label-context') as typeof import('./labels/label-context');
 const log = () => require('./log') as typeof import('./log');
@@ -67,6 +69,10 @@ Object.defineProperties(exports, {
   PyroscopeExporter: lazy(exporters, 'PyroscopeExporter'),
   parseRetryAfter: lazy(exporters, 'parseRetryAfter'),
   readOutputIndex: lazy(exporters, 'readOutputIndex'),
+  WindowCatalog: lazy(exportWindowCatalog, 'WindowCatalog'),
+  indexParts: lazy(exportDirectoryPlan, 'indexParts'),
+  recordOf: lazy(exportDirectoryPlan, 'recordOf'),
+  stemOf: lazy(exportDirectoryPlan, 'stemOf'),
   retryDelayMs: lazy(exporters, 'retryDelayMs'),
   BackgroundEncoder: lazy(helperThread, 'BackgroundEncoder'),
   OnDemandEncoder: lazy(helperThread, 'OnDemandEncoder'),

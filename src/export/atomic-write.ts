@@ -37,7 +37,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
 }
 
 /** A hidden name next to `file`, unique to this process and call. */
-function tempNameFor(file: string): string {
+export function tempNameFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 

@@ -1,14 +1,24 @@
 import { encodedBytes, type EncodedWindow } from '../pprof/encoded-window';
-import { PROFILE_SUFFIX, RECORD_SUFFIX, byTime, type OutputIndex, type WindowRecord } from './directory-index';
+import { PROFILE_SUFFIX, RECORD_SUFFIX, type WindowRecord } from './directory-index';
 
 /**
  * What the directory holds and how it is named, decided without touching
  * it: the store carries these plans out with either form of file calls.
  */
 
+/** The figures of a window that its record carries. */
+export interface WindowFigures {
+  readonly startEpochNs: bigint;
+  readonly endEpochNs: bigint;
+  readonly samples: number;
+  readonly cpuSamples: number;
+  readonly spans: number;
+}
+
 /** `<UTC start>-<pid>-<sequence>`: names sort by time, and processes sharing a directory stay apart. */
-export function stemFor(window: EncodedWindow, sequence: number): string {
-  return `${compactIso(window.startEpochNs)}-${process.pid}-${String(sequence).padStart(6, '0')}`;
+export function stemOf(startEpochNs: bigint, sequence: number): string {
+  // join makes one flat string, where a template makes a tree of parts: stems are kept, one per window.
+  return [compactIso(startEpochNs), process.pid, String(sequence).padStart(6, '0')].join('-');
 }
 
 export function profileName(stem: string, kind: 'cpu' | 'wall'): string {
@@ -19,47 +29,56 @@ export function recordName(stem: string): string {
   return `${stem}${RECORD_SUFFIX}`;
 }
 
+export function figuresOf(window: EncodedWindow): WindowFigures {
+  const { samples, cpuSamples, spans } = window.summary;
+  return { startEpochNs: window.startEpochNs, endEpochNs: window.endEpochNs, samples, cpuSamples, spans };
+}
+
 /** The record of a window as written; it counts its own size. */
-export function recordText(window: EncodedWindow, files: WindowRecord['files'], service: string): string {
+export function recordFor(window: EncodedWindow, files: WindowRecord['files'], service: string): WindowRecord {
+  const figures = figuresOf(window);
   // 12 bytes leave room for the size's own digits.
-  const recordBytes = Buffer.byteLength(JSON.stringify(record(window, files, service, 0))) + 12;
-  return JSON.stringify(record(window, files, service, encodedBytes(window) + recordBytes));
+  const recordBytes = Buffer.byteLength(JSON.stringify(recordOf(figures, files, service, 0))) + 12;
+  return recordOf(figures, files, service, encodedBytes(window) + recordBytes);
 }
 
-/** The index: every record, oldest first. */
-export function indexText(records: Iterable<WindowRecord>): string {
-  const index: OutputIndex = { version: 1, windows: [...records].sort(byTime) };
-  return JSON.stringify(index, null, 1);
-}
-
-/** The oldest windows to remove, in order, to bring `known` (record name → record) within `maxBytes`. */
-export function overBound(known: ReadonlyMap<string, WindowRecord>, maxBytes: number): [string, WindowRecord][] {
-  let total = 0;
-  for (const r of known.values()) total += r.bytes;
-  const victims: [string, WindowRecord][] = [];
-  if (total <= maxBytes) return victims;
-  for (const entry of [...known.entries()].sort((a, b) => byTime(a[1], b[1]))) {
-    if (total <= maxBytes) break;
-    victims.push(entry);
-    total -= entry[1].bytes;
-  }
-  return victims;
-}
-
-function record(window: EncodedWindow, files: WindowRecord['files'], service: string, bytes: number): WindowRecord {
+export function recordOf(figures: WindowFigures, files: WindowRecord['files'], service: string, bytes: number): WindowRecord {
   return {
-    from: isoOf(window.startEpochNs),
-    until: isoOf(window.endEpochNs),
-    startEpochNs: window.startEpochNs.toString(),
-    endEpochNs: window.endEpochNs.toString(),
+    from: isoOf(figures.startEpochNs),
+    until: isoOf(figures.endEpochNs),
+    startEpochNs: figures.startEpochNs.toString(),
+    endEpochNs: figures.endEpochNs.toString(),
     service,
-    samples: window.summary.samples,
-    cpuSamples: window.summary.cpuSamples,
-    spans: window.summary.spans,
+    samples: figures.samples,
+    cpuSamples: figures.cpuSamples,
+    spans: figures.spans,
     files,
     bytes,
     pid: process.pid,
   };
+}
+
+/** About how many characters of the index one write carries. */
+const INDEX_PART_CHARS = 64 * 1024;
+
+/**
+ * The index (every record, oldest first, one per line) in parts of about
+ * 64 KiB, each made only when asked for: a directory of 20,000 windows has
+ * an index of 8 MB, and building it as one string held the thread for tens
+ * of milliseconds and left a large block behind for every rewrite.
+ */
+export function* indexParts(records: Iterable<WindowRecord>): Generator<string> {
+  let part = '{"version":1,"windows":[';
+  let first = true;
+  for (const record of records) {
+    part += `${first ? '' : ','}\n${JSON.stringify(record)}`;
+    first = false;
+    if (part.length >= INDEX_PART_CHARS) {
+      yield part;
+      part = '';
+    }
+  }
+  yield `${part}\n]}\n`;
 }
 
 function isoOf(epochNs: bigint): string {

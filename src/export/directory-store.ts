@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import type { EncodedWindow } from '../pprof/encoded-window';
-import { isOwnTemporary } from './atomic-write';
-import { INDEX_FILE, isRecordFile, type WindowRecord } from './directory-index';
-import { indexText, overBound, profileName, recordName, recordText, stemFor } from './directory-plan';
+import { isOwnTemporary, tempNameFor } from './atomic-write';
+import { INDEX_FILE, isRecordFile } from './directory-index';
+import { figuresOf, indexParts, profileName, recordFor, recordName, stemOf } from './directory-plan';
 import { call, type FileSteps } from './file-calls';
+import { WindowCatalog } from './window-catalog';
 
 export interface DirectoryStoreOptions {
   /** An absolute path. */
@@ -38,13 +39,15 @@ export interface Maintenance {
  * says what happened, and the caller decides what to report.
  */
 export class DirectoryStore {
-  /** Record file name → record: what the directory holds, as last seen. */
-  private readonly known = new Map<string, WindowRecord>();
+  /** What the directory holds, as last seen. */
+  private readonly catalog: WindowCatalog;
   private sequence = 0;
   private removedSoFar = 0;
   private exitTookOver = false;
 
-  constructor(private readonly options: DirectoryStoreOptions) {}
+  constructor(private readonly options: DirectoryStoreOptions) {
+    this.catalog = new WindowCatalog(options.serviceName);
+  }
 
   get directory(): string {
     return this.options.directory;
@@ -72,12 +75,12 @@ export class DirectoryStore {
    */
   *writeWindow(entry: StoredWindow): FileSteps<void> {
     const resumed = entry.stem !== undefined;
-    const stem = (entry.stem ??= stemFor(entry.window, ++this.sequence));
+    const stem = (entry.stem ??= stemOf(entry.window.startEpochNs, ++this.sequence));
     const record = recordName(stem);
     // The record appears last: if it is there, the window was written whole.
     if (resumed && (yield* call('exists', this.pathOf(record)))) {
       const found = yield* call('readRecord', this.pathOf(record));
-      if (found) this.known.set(record, found);
+      if (found) this.catalog.addRead(record, found);
       return;
     }
     const startedBeforeExit = !this.exitTookOver;
@@ -89,9 +92,10 @@ export class DirectoryStore {
         yield* call('write', this.pathOf(name), profile.gzip);
         files[profile.kind] = name;
       }
-      const text = recordText(entry.window, files, this.options.serviceName);
-      yield* call('write', this.pathOf(record), text);
-      this.known.set(record, JSON.parse(text) as WindowRecord);
+      const written = recordFor(entry.window, files, this.options.serviceName);
+      yield* call('write', this.pathOf(record), JSON.stringify(written));
+      if (resumed) this.catalog.addRead(record, written);
+      else this.catalog.addOwn(stem, figuresOf(entry.window), written.bytes, files);
     } catch (err) {
       // Once the exit path has rewritten this window, these names hold its files: leave them.
       if (!(startedBeforeExit && this.exitTookOver)) yield* this.removeQuietly(Object.values(files));
@@ -107,35 +111,46 @@ export class DirectoryStore {
    * temporary files are this process's too.
    */
   *maintain(): FileSteps<Maintenance> {
-    let victims: [string, WindowRecord][] = [];
+    let overBound = false;
     let removed = 0;
     try {
       const names = yield* call('readdir', this.directory);
       yield* this.removeQuietly(names.filter(isOwnTemporary));
       yield* this.refresh(names.filter(isRecordFile));
-      victims = overBound(this.known, this.options.maxBytes);
-      for (const [name, record] of victims) {
+      const victims = this.catalog.overBound(this.options.maxBytes);
+      overBound = victims.length > 0;
+      for (const victim of victims) {
         // The record goes first: without it the window is no longer listed.
-        removed += yield* this.removeQuietly([name]);
-        yield* this.removeQuietly(Object.values(record.files));
-        this.known.delete(name);
+        removed += yield* this.removeQuietly([victim.name]);
+        yield* this.removeQuietly(victim.files);
+        this.catalog.remove(victim.name);
       }
       this.removedSoFar += removed;
-      yield* call('write', this.pathOf(INDEX_FILE), indexText(this.known.values()));
-      return { overBound: victims.length > 0, removed };
+      yield* this.writeIndex();
+      return { overBound, removed };
     } catch (error) {
-      return { overBound: victims.length > 0, removed, error };
+      return { overBound, removed, error };
     }
   }
 
-  /** Brings `known` in line with the records `present`. */
+  /** Brings the catalog in line with the records `present`. */
   private *refresh(present: readonly string[]): FileSteps<void> {
-    const seen = new Set(present);
-    for (const name of this.known.keys()) if (!seen.has(name)) this.known.delete(name);
-    for (const name of seen) {
-      if (this.known.has(name)) continue;
+    for (const name of this.catalog.reconcile(new Set(present))) {
       const record = yield* call('readRecord', this.pathOf(name));
-      if (record) this.known.set(name, record);
+      if (record) this.catalog.addRead(name, record);
+    }
+  }
+
+  /** The index, written in parts under a temporary name, then put in place whole. */
+  private *writeIndex(): FileSteps<void> {
+    const file = this.pathOf(INDEX_FILE);
+    const temp = tempNameFor(file);
+    try {
+      for (const part of indexParts(this.catalog.records())) yield* call('append', temp, part);
+      yield* call('rename', temp, file);
+    } catch (err) {
+      yield* this.removeQuietly([path.basename(temp)]);
+      throw err;
     }
   }
 

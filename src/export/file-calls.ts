@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { access, mkdir, readdir, unlink } from 'node:fs/promises';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { access, appendFile, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 import { readRecord, readRecordSync, type WindowRecord } from './directory-index';
 
@@ -12,6 +12,9 @@ export interface FileCalls {
   mkdir(dir: string): void;
   /** Readers see the file whole or not at all. */
   write(file: string, data: string | Uint8Array): void;
+  /** Adds to the end of `file`, creating it: for a file written in parts under a temporary name. */
+  append(file: string, text: string): void;
+  rename(from: string, to: string): void;
   unlink(file: string): void;
   readdir(dir: string): string[];
   exists(file: string): boolean;
@@ -44,6 +47,8 @@ const ASYNC_CALLS: Promised<FileCalls> = {
     await mkdir(dir, { recursive: true });
   },
   write: writeFileAtomic,
+  append: (file, text) => appendFile(file, text, { mode: 0o644 }),
+  rename: (from, to) => rename(from, to),
   unlink: (file) => unlink(file),
   readdir: (dir) => readdir(dir),
   exists: (file) => access(file).then(() => true, () => false),
@@ -55,6 +60,8 @@ const SYNC_CALLS: FileCalls = {
     mkdirSync(dir, { recursive: true });
   },
   write: writeFileAtomicSync,
+  append: (file, text) => appendFileSync(file, text, { mode: 0o644 }),
+  rename: renameSync,
   unlink: unlinkSync,
   readdir: (dir) => readdirSync(dir),
   exists: existsSync,
