@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
-import { access, appendFile, mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { appendFileSync, existsSync, mkdirSync, opendirSync, renameSync, unlinkSync } from 'node:fs';
+import { access, appendFile, mkdir, opendir, rename, unlink } from 'node:fs/promises';
 import { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 import { readRecord, readRecordSync, type WindowRecord } from './directory-index';
 
@@ -50,7 +50,7 @@ const ASYNC_CALLS: Promised<FileCalls> = {
   append: (file, text) => appendFile(file, text, { mode: 0o644 }),
   rename: (from, to) => rename(from, to),
   unlink: (file) => unlink(file),
-  readdir: (dir) => readdir(dir),
+  readdir: readNames,
   exists: (file) => access(file).then(() => true, () => false),
   readRecord,
 };
@@ -63,10 +63,36 @@ const SYNC_CALLS: FileCalls = {
   append: (file, text) => appendFileSync(file, text, { mode: 0o644 }),
   rename: renameSync,
   unlink: unlinkSync,
-  readdir: (dir) => readdirSync(dir),
+  readdir: readNamesSync,
   exists: existsSync,
   readRecord: readRecordSync,
 };
+
+/**
+ * Entries read from the directory per call. `readdir` lists a directory in
+ * one call, and libuv's scandir then holds every name in malloc'd memory of
+ * the thread-pool thread that read it: with thousands of windows, each
+ * thread's malloc arena grows to the directory's size. In batches, the
+ * native side holds one batch at a time.
+ */
+const NAMES_PER_READ = 256;
+
+async function readNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of await opendir(dir, { bufferSize: NAMES_PER_READ })) names.push(entry.name);
+  return names;
+}
+
+function readNamesSync(dir: string): string[] {
+  const names: string[] = [];
+  const handle = opendirSync(dir, { bufferSize: NAMES_PER_READ });
+  try {
+    for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) names.push(entry.name);
+  } finally {
+    handle.closeSync();
+  }
+  return names;
+}
 
 type Settled = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
