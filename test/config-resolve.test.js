@@ -48,6 +48,7 @@ test('defaults with an empty environment', () => {
   assert.deepEqual(c.directory, {
     path: path.resolve('spanprof-profiles'),
     maxBytes: 256 * 1024 * 1024,
+    maxWindows: 10_000,
     maxQueueBytes: 8 * 1024 * 1024,
     byDefault: true,
   });
@@ -284,6 +285,16 @@ test('sizes: queue and output bounds', () => {
   assertRejects({}, 'options.maxQueueBytes', /from 64KiB/, { maxQueueBytes: 1.5 });
 });
 
+test('the bound on windows in the output directory: a whole number, 10,000 by default', () => {
+  assert.equal(resolveConfig({}, {}).directory.maxWindows, 10_000);
+  assert.equal(resolveConfig({}, { SPANPROF_OUTPUT_MAX_WINDOWS: '500' }).directory.maxWindows, 500);
+  assert.equal(resolveConfig({ outputMaxWindows: 20 }, { SPANPROF_OUTPUT_MAX_WINDOWS: '500' }).directory.maxWindows, 20);
+  assertRejects({ SPANPROF_OUTPUT_MAX_WINDOWS: '0' }, 'SPANPROF_OUTPUT_MAX_WINDOWS', /from 1 to 1000000/);
+  assertRejects({ SPANPROF_OUTPUT_MAX_WINDOWS: '2.5' }, 'SPANPROF_OUTPUT_MAX_WINDOWS', /must be an integer from 1 to 1000000; got 2.5/);
+  assertRejects({ SPANPROF_OUTPUT_MAX_WINDOWS: 'many' }, 'SPANPROF_OUTPUT_MAX_WINDOWS', /1 to 1000000/);
+  assertRejects({}, 'options.outputMaxWindows', /must be an integer from 1 to 1000000; got 1.5/, { outputMaxWindows: 1.5 });
+});
+
 test('output directory: the default without a server, both outputs when asked', () => {
   assert.equal(resolveConfig({}, { SPANPROF_OUTPUT_DIR: 'rel/out' }).directory.path, path.resolve('rel/out'));
   assert.equal(resolveConfig({}, { SPANPROF_OUTPUT_DIR: 'rel/out' }).directory.byDefault, false);
@@ -341,6 +352,7 @@ test('the table lists every option and variable, and every constrained variable 
     SPANPROF_MAX_QUEUE_BYTES: 'huge',
     SPANPROF_TAGS: '=x',
     SPANPROF_OUTPUT_MAX_BYTES: '1',
+    SPANPROF_OUTPUT_MAX_WINDOWS: '0',
     SPANPROF_WINDOW_SECONDS: '0',
     SPANPROF_SPAN_ID_SCOPE: 'x',
     SPANPROF_SPAN_NAME_SCOPE: 'x',

@@ -22,10 +22,11 @@ function freshDir() {
   return path.join(root, `out-${++dirCount}`);
 }
 
-function exporterIn(directory, { maxBytes = 64 << 20, logger } = {}) {
+function exporterIn(directory, { maxBytes = 64 << 20, maxWindows, logger } = {}) {
   return new DirectoryExporter({
     directory,
     maxBytes,
+    maxWindows,
     maxQueueBytes: 16 << 20,
     serviceName: 'checkout-service',
     logger: logger ?? capturingLogger().logger,
@@ -134,7 +135,25 @@ test('the size bound removes the oldest windows and counts them', async () => {
   assert.equal(exporter.stats().sent, 10);
   const onDisk = fs.readdirSync(dir).filter((n) => n.endsWith('.pb.gz'));
   assert.equal(onDisk.length, kept.length, 'removed windows leave no profile behind');
-  assert.equal(lines.filter((l) => l.includes(': info:') && l.includes('size bound')).length, 1, lines.join(''));
+  assert.equal(lines.filter((l) => l.includes(': info:') && l.includes('SPANPROF_OUTPUT_MAX_BYTES')).length, 1, lines.join(''));
+});
+
+test('the window bound keeps the newest windows, whatever their size', async () => {
+  const dir = freshDir();
+  const windows = await encodedWindows(7);
+  const { logger, lines } = capturingLogger();
+  const exporter = exporterIn(dir, { maxWindows: 3, logger });
+  for (const w of windows) exporter.export(w);
+  assert.equal(await exporter.flush(10_000), true);
+  await exporter.shutdown(1000);
+
+  const index = await readOutputIndex(dir);
+  assert.deepEqual(index.windows.map((r) => r.startEpochNs), windows.slice(4).map((w) => w.startEpochNs.toString()));
+  assert.equal(exporter.stats().removed, 4);
+  const names = fs.readdirSync(dir);
+  assert.equal(names.filter((n) => n.endsWith('.pb.gz')).length, 3, names.join(' '));
+  assert.equal(names.filter((n) => n.endsWith('.json') && n !== 'index.json').length, 3, names.join(' '));
+  assert.equal(lines.filter((l) => l.includes(': info:') && l.includes('3 windows, SPANPROF_OUTPUT_MAX_WINDOWS')).length, 1, lines.join(''));
 });
 
 test('an unwritable directory: one clear error, the app runs on, and writing resumes', async () => {

@@ -92,7 +92,7 @@ test('with no server and no folder chosen, the preload says once where profiles 
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('spanprof'));
   assert.equal(lines.length, 1, r.stderr);
   const dir = path.join(fs.realpathSync(cwd), 'spanprof-profiles');
-  assert.ok(lines[0].includes(`profiles go to ${dir} (at most 256MiB, oldest removed first`), lines[0]);
+  assert.ok(lines[0].includes(`profiles go to ${dir} (at most 256MiB and 10000 windows, oldest removed first`), lines[0]);
   assert.match(lines[0], /To upload to Pyroscope instead, set PYROSCOPE_SERVER_ADDRESS\.$/);
   assert.ok(fs.readdirSync(dir).some((f) => f.endsWith('.cpu.pb.gz')), 'and they are there');
 });

@@ -52,14 +52,22 @@ test('the bound removes the oldest windows first, whoever wrote them, until the 
   const own = [0, 1, 2, 3].map((i) => addOwn(catalog, i, { bytes: 1000, wall: i === 0 }));
   const read = readRecord(0, 4242, 700); // starts 5 s after own[0]
   catalog.addRead(read.name, read.record);
-  assert.deepEqual(catalog.overBound(4700), [], 'at the bound: nothing to remove');
-  const victims = catalog.overBound(3000);
+  assert.deepEqual(catalog.overBound(4700, 5), [], 'at the bound: nothing to remove');
+  const victims = catalog.overBound(3000, 5);
   assert.deepEqual(victims, [
     { name: own[0].name, files: [own[0].record.files.cpu, own[0].record.files.wall] },
     { name: read.name, files: [read.record.files.cpu] },
   ]);
   for (const v of victims) catalog.remove(v.name);
   assert.deepEqual([...catalog.records()], own.slice(1).map((o) => o.record));
+});
+
+test('the count bound removes the oldest windows first, however small', () => {
+  const catalog = new WindowCatalog(SERVICE);
+  const own = [0, 1, 2, 3, 4].map((i) => addOwn(catalog, i, { bytes: 10 }));
+  assert.deepEqual(catalog.overBound(1e9, 5), []);
+  assert.deepEqual(catalog.overBound(1e9, 3).map((v) => v.name), [own[0].name, own[1].name]);
+  assert.deepEqual(catalog.overBound(25, 4).map((v) => v.name), [own[0].name, own[1].name, own[2].name], 'the tighter bound wins');
 });
 
 test('a window written out of order still lists in time order', () => {

@@ -51,6 +51,7 @@ export function createExporter(
       new DirectoryExporter({
         directory: config.directory.path,
         maxBytes: config.directory.maxBytes,
+        maxWindows: config.directory.maxWindows,
         maxQueueBytes: config.directory.maxQueueBytes,
         serviceName: config.serviceName,
         logger,

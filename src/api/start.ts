@@ -152,7 +152,7 @@ function logStart(logger: Logger, config: SpanprofConfig, windowMs: number): voi
   if (dir !== undefined && config.pyroscope === undefined) {
     // Said once, at start: a service may otherwise fill a folder nobody looks at.
     const line =
-      `profiles go to ${dir.path} (at most ${formatBytes(dir.maxBytes)}, oldest removed first; ` +
+      `profiles go to ${dir.path} (at most ${formatBytes(dir.maxBytes)} and ${dir.maxWindows} windows, oldest removed first; ` +
       '`npx spanprof report` on it draws them). To upload to Pyroscope instead, set PYROSCOPE_SERVER_ADDRESS.';
     if (dir.byDefault) logger.warn(line);
     else logger.info(line);

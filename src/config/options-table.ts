@@ -5,6 +5,7 @@ export const DEFAULTS = {
   serviceName: 'unknown_service:node',
   outputDir: 'spanprof-profiles',
   outputMaxBytes: 256 * 1024 ** 2,
+  outputMaxWindows: 10_000,
   maxQueueBytes: 8 * 1024 ** 2,
   windowSeconds: 10,
   uploadTimeoutSeconds: 10,
@@ -22,6 +23,7 @@ export const LIMITS = {
   uploadTimeoutSeconds: { min: 0.1, max: 300 },
   maxQueueBytes: { min: 64 * 1024, max: 1024 ** 3 },
   outputMaxBytes: { min: 1024 ** 2, max: 1024 ** 4 },
+  outputMaxWindows: { min: 1, max: 1_000_000 },
   maxLabelSets: { min: 1, max: 100_000 },
 } as const;
 
@@ -150,6 +152,14 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
     default: '256MiB',
     accepted: `${BYTES_ACCEPTED}; from 1MiB to 1024GiB`,
     description: 'Bound on the output directory; the oldest windows are removed first.',
+  },
+  {
+    option: 'outputMaxWindows',
+    env: ['SPANPROF_OUTPUT_MAX_WINDOWS'],
+    default: DEFAULTS.outputMaxWindows.toLocaleString('en-US'),
+    accepted: `an integer from ${LIMITS.outputMaxWindows.min} to ${LIMITS.outputMaxWindows.max.toLocaleString('en-US')}`,
+    description:
+      'Bound on the windows in the output directory (about 28 hours of 10 s windows); the oldest are removed first. spanprof keeps about 250 bytes for each window listed.',
   },
   {
     option: 'windowSeconds',

@@ -13,7 +13,7 @@ import { parseBoolean, parseEnum } from './parse-values';
 import { serviceName } from './service-name';
 import { SettingSources } from './setting-sources';
 import { tagsSetting } from './tags';
-import { boolSetting, bytesSetting, enumSetting, numberSetting, stringSetting } from './typed-settings';
+import { boolSetting, bytesSetting, enumSetting, integerSetting, numberSetting, stringSetting } from './typed-settings';
 import {
   LABEL_SCOPES,
   UPLOAD_PROTOCOLS,
@@ -49,16 +49,10 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
     src, 'windowSeconds', 'SPANPROF_WINDOW_SECONDS',
     LIMITS.windowSeconds, LIMITS.windowSecondsFromCode, DEFAULTS.windowSeconds,
   );
-  const maxLabelSets = numberSetting(
-    src, 'maxLabelSets', 'SPANPROF_MAX_LABEL_SETS',
-    LIMITS.maxLabelSets, LIMITS.maxLabelSets, DEFAULTS.maxLabelSets,
-  );
-  if (!Number.isInteger(maxLabelSets)) {
-    const from = src.option('maxLabelSets', 'number') !== undefined ? 'options.maxLabelSets' : 'SPANPROF_MAX_LABEL_SETS';
-    throw new ConfigError(from, `must be an integer from ${LIMITS.maxLabelSets.min} to ${LIMITS.maxLabelSets.max}; got ${maxLabelSets}`);
-  }
+  const maxLabelSets = integerSetting(src, 'maxLabelSets', 'SPANPROF_MAX_LABEL_SETS', LIMITS.maxLabelSets, DEFAULTS.maxLabelSets);
   const outputDirSetting = stringSetting(src, 'outputDir', 'SPANPROF_OUTPUT_DIR');
   const outputMaxBytes = bytesSetting(src, 'outputMaxBytes', 'SPANPROF_OUTPUT_MAX_BYTES', LIMITS.outputMaxBytes, DEFAULTS.outputMaxBytes);
+  const outputMaxWindows = integerSetting(src, 'outputMaxWindows', 'SPANPROF_OUTPUT_MAX_WINDOWS', LIMITS.outputMaxWindows, DEFAULTS.outputMaxWindows);
 
   if (protocol === 'ingest' && /[{}]/.test(service.name)) {
     throw new ConfigError(service.from, `${JSON.stringify(service.name)} has { or }, which the ingest protocol cannot carry; use a name without them, or SPANPROF_UPLOAD_PROTOCOL=push`);
@@ -101,6 +95,7 @@ export function resolveConfig(options: SpanprofOptions = {}, env: Env = process.
       ? {
           path: path.resolve(outputDirSetting?.value ?? DEFAULTS.outputDir),
           maxBytes: outputMaxBytes,
+          maxWindows: outputMaxWindows,
           maxQueueBytes,
           byDefault: outputDirSetting === undefined,
         }

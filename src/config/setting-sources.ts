@@ -5,7 +5,7 @@ import type { SpanprofOptions } from './types';
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof SpanprofOptions>([
   'enabled', 'serviceName', 'serverAddress', 'authToken', 'basicAuthUser', 'basicAuthPassword',
   'tenantId', 'headers', 'ca', 'caFile', 'uploadProtocol', 'uploadTimeoutSeconds', 'maxQueueBytes',
-  'tags', 'outputDir', 'outputMaxBytes', 'windowSeconds', 'spanIdScope', 'spanNameScope', 'traceIdLabel', 'wall',
+  'tags', 'outputDir', 'outputMaxBytes', 'outputMaxWindows', 'windowSeconds', 'spanIdScope', 'spanNameScope', 'traceIdLabel', 'wall',
   'sourceMaps', 'logLevel', 'maxLabelSets',
 ]);
 

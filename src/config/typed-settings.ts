@@ -45,7 +45,7 @@ export function enumSetting<T extends string>(
 
 export function numberSetting(
   src: SettingSources,
-  key: 'uploadTimeoutSeconds' | 'windowSeconds' | 'maxLabelSets',
+  key: 'uploadTimeoutSeconds' | 'windowSeconds' | 'maxLabelSets' | 'outputMaxWindows',
   envName: string,
   envLimits: Limits,
   codeLimits: Limits,
@@ -55,6 +55,22 @@ export function numberSetting(
   if (fromCode !== undefined) return checkRange(`options.${key}`, fromCode, codeLimits.min, codeLimits.max);
   const raw = src.envValue(envName);
   return raw === undefined ? fallback : parseNumber(envName, raw, envLimits.min, envLimits.max);
+}
+
+/** numberSetting for a count: the same limits from code and environment, and a whole number. */
+export function integerSetting(
+  src: SettingSources,
+  key: 'maxLabelSets' | 'outputMaxWindows',
+  envName: string,
+  limits: Limits,
+  fallback: number,
+): number {
+  const value = numberSetting(src, key, envName, limits, limits, fallback);
+  if (!Number.isInteger(value)) {
+    const from = src.option(key, 'number') !== undefined ? `options.${key}` : envName;
+    throw new ConfigError(from, `must be an integer from ${limits.min} to ${limits.max}; got ${value}`);
+  }
+  return value;
 }
 
 export function bytesSetting(

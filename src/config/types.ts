@@ -25,6 +25,7 @@ export interface SpanprofOptions {
   tags?: Record<string, string>;
   outputDir?: string;
   outputMaxBytes?: number;
+  outputMaxWindows?: number;
   windowSeconds?: number;
   spanIdScope?: LabelScope;
   spanNameScope?: LabelScope;
@@ -43,6 +44,7 @@ export interface PyroscopeOutput {
 export interface DirectoryOutput {
   readonly path: string;
   readonly maxBytes: number;
+  readonly maxWindows: number;
   readonly maxQueueBytes: number;
   /** True when no setting chose the directory: the default, for want of a server. */
   readonly byDefault: boolean;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { encodedBytes, type EncodedWindow } from '../pprof/encoded-window';
 import { FAILED, SENT, type Delivery, type QueuedWindow } from './delivery';
+import { DEFAULTS } from '../config/options-table';
 import { INDEX_FILE } from './directory-index';
 import { DirectoryStore, type Maintenance, type StoredWindow } from './directory-store';
 import type { ExitDelivery, ExitWindows } from './exit-delivery';
@@ -13,6 +14,8 @@ export interface DirectoryExporterOptions {
   readonly directory: string;
   /** Bound on the profiles and records in the directory; oldest windows go first. */
   readonly maxBytes: number;
+  /** Bound on the windows in the directory (default DEFAULTS.outputMaxWindows); oldest go first. */
+  readonly maxWindows?: number;
   /** Bound on windows waiting to be written. */
   readonly maxQueueBytes: number;
   readonly serviceName: string;
@@ -49,6 +52,7 @@ const MAINTAIN_EVERY_MS = 1000;
  */
 export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
   private readonly store: DirectoryStore;
+  private readonly maxWindows: number;
   private lastError: string | undefined;
   private boundReported = false;
   /** When the records were last re-read and the index rewritten (Date.now()). */
@@ -64,9 +68,11 @@ export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
       loopFailure: 'writing profiles failed',
       upkeepFailure: 'updating the index failed',
     });
+    this.maxWindows = options.maxWindows ?? DEFAULTS.outputMaxWindows;
     this.store = new DirectoryStore({
       directory: path.resolve(options.directory),
       maxBytes: options.maxBytes,
+      maxWindows: this.maxWindows,
       serviceName: options.serviceName,
     });
   }
@@ -172,7 +178,7 @@ export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
     this.logger.warn(`${count} window(s) not written to ${this.directory} before shutdown; dropped`);
   }
 
-  /** Re-reads the records, keeps the size bound, and rewrites the index. */
+  /** Re-reads the records, keeps the bounds, and rewrites the index. */
   private async maintain(): Promise<void> {
     this.lastMaintained = Date.now();
     this.indexStale = false;
@@ -182,7 +188,8 @@ export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
   private noteMaintenance(done: Maintenance): void {
     if (done.overBound) {
       const message =
-        `${this.directory} is at its size bound (${this.options.maxBytes} bytes, SPANPROF_OUTPUT_MAX_BYTES): ` +
+        `${this.directory} is at its bound (${this.options.maxBytes} bytes, SPANPROF_OUTPUT_MAX_BYTES, ` +
+        `or ${this.maxWindows} windows, SPANPROF_OUTPUT_MAX_WINDOWS): ` +
         `removed the oldest ${done.removed} window(s); ${this.store.removed} removed so far`;
       if (!this.boundReported) this.logger.info(message);
       else this.logger.debug(message);

@@ -11,6 +11,12 @@ export interface DirectoryStoreOptions {
   readonly directory: string;
   /** Bound on the profiles and records in the directory; oldest windows go first. */
   readonly maxBytes: number;
+  /**
+   * Bound on the windows in the directory. The store keeps a little of each
+   * (see WindowCatalog) and rewrites the index from all of them: this bounds
+   * both, where small windows could fit hundreds of thousands in maxBytes.
+   */
+  readonly maxWindows: number;
   readonly serviceName: string;
 }
 
@@ -117,7 +123,7 @@ export class DirectoryStore {
       const names = yield* call('readdir', this.directory);
       yield* this.removeQuietly(names.filter(isOwnTemporary));
       yield* this.refresh(names.filter(isRecordFile));
-      const victims = this.catalog.overBound(this.options.maxBytes);
+      const victims = this.catalog.overBound(this.options.maxBytes, this.options.maxWindows);
       overBound = victims.length > 0;
       for (const victim of victims) {
         // The record goes first: without it the window is no longer listed.

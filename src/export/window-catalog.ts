@@ -70,16 +70,18 @@ export class WindowCatalog {
     return unknown;
   }
 
-  /** The oldest windows to remove, in order, to bring the catalog within `maxBytes`. */
-  overBound(maxBytes: number): CatalogedWindow[] {
+  /** The oldest windows to remove, in order, to bring the catalog within `maxBytes` and `maxWindows`. */
+  overBound(maxBytes: number, maxWindows: number): CatalogedWindow[] {
     let total = 0;
     for (const w of this.own) total += w.bytes;
     for (const r of this.read.values()) total += r.bytes;
+    let count = this.own.length + this.read.size;
     const victims: CatalogedWindow[] = [];
     for (const [name, record] of this.oldestFirst()) {
-      if (total <= maxBytes) break;
+      if (total <= maxBytes && count <= maxWindows) break;
       victims.push({ name, files: Object.values(record.files).filter((f): f is string => f !== undefined) });
       total -= record.bytes;
+      count--;
     }
     return victims;
   }
