@@ -156,8 +156,9 @@ export const OPTIONS_TABLE: readonly OptionRow[] = [
   {
     option: 'outputMaxWindows',
     env: ['SPANPROF_OUTPUT_MAX_WINDOWS'],
-    default: DEFAULTS.outputMaxWindows.toLocaleString('en-US'),
-    accepted: `an integer from ${LIMITS.outputMaxWindows.min} to ${LIMITS.outputMaxWindows.max.toLocaleString('en-US')}`,
+    // Plain digits: toLocaleString would read ICU's data, megabytes of the node binary made resident for a comma.
+    default: String(DEFAULTS.outputMaxWindows),
+    accepted: `an integer from ${LIMITS.outputMaxWindows.min} to ${LIMITS.outputMaxWindows.max}`,
     description:
       'Bound on the windows in the output directory (about 28 hours of 10 s windows); the oldest are removed first. spanprof keeps about 250 bytes for each window listed.',
   },
