@@ -64,7 +64,7 @@ async function main() {
   try {
     global.gc();
     const heap0 = process.memoryUsage().heapUsed;
-    const exporter = new DirectoryExporter({ directory: dir, maxBytes: 1024 ** 4, maxQueueBytes: 64 << 20, serviceName: 'bench', logger: quietLogger });
+    const exporter = new DirectoryExporter({ directory: dir, maxBytes: 1024 ** 4, maxWindows: 1_000_000, maxQueueBytes: 64 << 20, serviceName: 'bench', logger: quietLogger });
     for (let i = 0; i < windows; i++) {
       exporter.export(windowAt(i));
       if (i % 200 === 199 && !(await exporter.flush(60_000))) throw new Error('flush timed out');

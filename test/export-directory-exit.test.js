@@ -27,6 +27,7 @@ function exporterIn(directory, { maxBytes = 64 << 20, logger } = {}) {
   return new DirectoryExporter({
     directory,
     maxBytes,
+    maxWindows: 10_000,
     maxQueueBytes: 16 << 20,
     serviceName: 'checkout-service',
     logger: logger ?? capturingLogger().logger,

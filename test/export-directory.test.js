@@ -22,7 +22,7 @@ function freshDir() {
   return path.join(root, `out-${++dirCount}`);
 }
 
-function exporterIn(directory, { maxBytes = 64 << 20, maxWindows, logger } = {}) {
+function exporterIn(directory, { maxBytes = 64 << 20, maxWindows = 10_000, logger } = {}) {
   return new DirectoryExporter({
     directory,
     maxBytes,

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { encodedBytes, type EncodedWindow } from '../pprof/encoded-window';
 import { FAILED, SENT, type Delivery, type QueuedWindow } from './delivery';
-import { DEFAULTS } from '../config/options-table';
 import { INDEX_FILE } from './directory-index';
 import { DirectoryStore, type Maintenance, type StoredWindow } from './directory-store';
 import type { ExitDelivery, ExitWindows } from './exit-delivery';
@@ -14,8 +13,8 @@ export interface DirectoryExporterOptions {
   readonly directory: string;
   /** Bound on the profiles and records in the directory; oldest windows go first. */
   readonly maxBytes: number;
-  /** Bound on the windows in the directory (default DEFAULTS.outputMaxWindows); oldest go first. */
-  readonly maxWindows?: number;
+  /** Bound on the windows in the directory; oldest go first. */
+  readonly maxWindows: number;
   /** Bound on windows waiting to be written. */
   readonly maxQueueBytes: number;
   readonly serviceName: string;
@@ -52,7 +51,6 @@ const MAINTAIN_EVERY_MS = 1000;
  */
 export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
   private readonly store: DirectoryStore;
-  private readonly maxWindows: number;
   private lastError: string | undefined;
   private boundReported = false;
   /** When the records were last re-read and the index rewritten (Date.now()). */
@@ -68,11 +66,10 @@ export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
       loopFailure: 'writing profiles failed',
       upkeepFailure: 'updating the index failed',
     });
-    this.maxWindows = options.maxWindows ?? DEFAULTS.outputMaxWindows;
     this.store = new DirectoryStore({
       directory: path.resolve(options.directory),
       maxBytes: options.maxBytes,
-      maxWindows: this.maxWindows,
+      maxWindows: options.maxWindows,
       serviceName: options.serviceName,
     });
   }
@@ -189,7 +186,7 @@ export class DirectoryExporter extends QueuedExporter<DirectoryEntry> {
     if (done.overBound) {
       const message =
         `${this.directory} is at its bound (${this.options.maxBytes} bytes, SPANPROF_OUTPUT_MAX_BYTES, ` +
-        `or ${this.maxWindows} windows, SPANPROF_OUTPUT_MAX_WINDOWS): ` +
+        `or ${this.options.maxWindows} windows, SPANPROF_OUTPUT_MAX_WINDOWS): ` +
         `removed the oldest ${done.removed} window(s); ${this.store.removed} removed so far`;
       if (!this.boundReported) this.logger.info(message);
       else this.logger.debug(message);
