@@ -141,7 +141,7 @@ export class DirectoryStore {
 
   /** Brings the catalog in line with the records `present`. */
   private *refresh(present: readonly string[]): FileSteps<void> {
-    for (const name of this.catalog.reconcile(new Set(present))) {
+    for (const name of this.catalog.reconcile(present)) {
       const record = yield* call('readRecord', this.pathOf(name));
       if (record) this.catalog.addRead(name, record);
     }

@@ -57,17 +57,12 @@ export class WindowCatalog {
   }
 
   /** Forgets the windows whose records are not in `present`; returns the names in `present` it does not know. */
-  reconcile(present: ReadonlySet<string>): string[] {
-    const ownNames = new Set<string>();
-    this.own = this.own.filter((w) => {
-      const name = recordName(w.stem);
-      ownNames.add(name);
-      return present.has(name);
-    });
-    for (const name of this.read.keys()) if (!present.has(name)) this.read.delete(name);
-    const unknown: string[] = [];
-    for (const name of present) if (!ownNames.has(name) && !this.read.has(name)) unknown.push(name);
-    return unknown;
+  reconcile(present: Iterable<string>): string[] {
+    // Each window known and present is struck off; what is left is new.
+    const unknown = new Set(present);
+    this.own = this.own.filter((w) => unknown.delete(recordName(w.stem)));
+    for (const name of this.read.keys()) if (!unknown.delete(name)) this.read.delete(name);
+    return [...unknown];
   }
 
   /** The oldest windows to remove, in order, to bring the catalog within `maxBytes` and `maxWindows`. */
