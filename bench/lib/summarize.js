@@ -70,6 +70,8 @@ function summarizeCpu(trials, configs) {
     wallOverheadPct: (r, b) => pct(r.wallMs, b.wallMs),
     rssOverMiB: (r, b) => r.rssMiB - b.rssMiB,
     cpuMs: (r) => r.cpuMs,
+    // Start-up, loading and warm-up: what a service pays once.
+    startOverMs: (r, b) => (r.startCpuMs === undefined ? NaN : r.startCpuMs - b.startCpuMs),
     // Where the extra CPU ran: the main thread, V8's profiler thread, the rest.
     mainOverMs: (r, b) => threadMs(r, 'main') - threadMs(b, 'main'),
     profilerThreadMs: (r) => threadMs(r, PROFILER_THREAD),
