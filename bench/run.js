@@ -174,11 +174,16 @@ async function main() {
   }
 }
 
-/** Copies into `summary` the parts of `before` it lacks; meta.carried names when each was measured. */
+/**
+ * Copies into `summary` the parts of `before` it lacks, each with the plan
+ * it ran with (a rate part's rate is calibrated per run); meta.carried
+ * names when each was measured.
+ */
 function carryParts(before, summary) {
   for (const part of PARTS) {
     if (summary[part] !== undefined || before[part] === undefined) continue;
     summary[part] = before[part];
+    summary.meta.plan = { ...summary.meta.plan, [part]: before.meta.plan?.[part] ?? summary.meta.plan[part] };
     summary.meta.carried = { ...summary.meta.carried, [part]: before.meta.carried?.[part] ?? before.meta.startedAt };
   }
 }
