@@ -63,7 +63,8 @@ function cpuSection(summaries) {
     'Process CPU time (all threads) and wall time of the same fixed work, against the baseline of the same round. ' +
       `The warm-up before it closes ${p.warmupWindows + (p.warmupSpans ? 4 : 0)} windows` +
       (p.warmupSpans ? `, four of them over ${p.warmupSpans} short spans, so that V8 has optimized the span path` : '') +
-      '; "start-up and warm-up" is the process CPU before the measured work, over the baseline\'s: what a service pays once.',
+      '; "start-up and warm-up" is the process CPU before the measured work, over the baseline\'s: what a service pays once.' +
+      (p.warmupSpans ? ' Peak RSS is the whole process\'s, so it includes the short spans of the warm-up (over 10,000 a second).' : ''),
     '',
     table(
       ['configuration', 'Node', 'CPU overhead %', 'wall overhead %', 'CPU Δ ms: main / V8 profiler thread / other threads', 'start-up and warm-up CPU Δ ms', 'peak RSS Δ MiB', 'pause p50 / max ms (all stretches p50)', 'all stretches in CPU p50 / max ms', 'gz KiB / window'],
