@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+'use strict';
+// Bytes allocated per span, by the function that allocated them.
+//
+//   node bench/span-allocation.js [--profiler spanprof] [--spans 20000]
+//
+// Allocation, not retention (bench/span-retention.js measures that): every
+// byte allocated brings the next scavenge closer, and what survives one
+// makes V8 grow the young generation. Five windows of 5,000 spans warm the
+// code up, then V8's sampling heap profiler, told to keep the objects both
+// collectors freed, records `--spans` more: a root span made active and
+// ended, an event-loop turn every 20. Run it with `--profiler none` for the
+// OTel SDK alone; the difference is the profiler's.
+const inspector = require('node:inspector');
+const { intOption } = require('./lib/int-option');
+const { startProfiled, nextTurn } = require('./lib/child-setup');
+
+const at = process.argv.indexOf('--profiler');
+const profilerName = at >= 0 ? process.argv[at + 1] : 'spanprof';
+const spans = intOption('spans', 20000);
+
+const session = new inspector.Session();
+session.connect();
+const post = (method, params) =>
+  new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+
+async function run(n, tracer) {
+  for (let i = 0; i < n; i++) {
+    tracer.startActiveSpan('unit', (span) => span.end());
+    if (i % 20 === 0) await nextTurn();
+  }
+}
+
+/** Self bytes by "function file:line", summed over the sampled call tree. */
+function bytesByFunction(head) {
+  const out = new Map();
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+    out.set(key, (out.get(key) ?? 0) + node.selfSize);
+    node.children.forEach(walk);
+  };
+  walk(head);
+  return out;
+}
+
+(async () => {
+  const { profiler, tracer, finish } = startProfiled({ profiler: profilerName, window: 600_000 });
+  for (let w = 0; w < 5; w++) {
+    await run(5000, tracer);
+    await profiler.rotateNow();
+  }
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await run(spans, tracer);
+  const { profile } = await post('HeapProfiler.stopSampling');
+  const byFunction = bytesByFunction(profile.head);
+  const total = [...byFunction.values()].reduce((a, b) => a + b, 0);
+  console.log(`Node ${process.version}, ${profilerName}: ${(total / spans).toFixed(0)} bytes allocated per span`);
+  for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    console.log(`${(bytes / spans).toFixed(0).padStart(7)}  ${key}`);
+  }
+  await finish();
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
