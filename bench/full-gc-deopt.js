@@ -22,6 +22,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const { intOption } = require('./lib/int-option');
+const { startProfiled, nextTurn, shortSpans, stringOption } = require('./lib/child-setup');
 
 const MARK = '@@full-gc-deopt';
 
@@ -29,8 +30,7 @@ if (process.argv[2] === '--child') child();
 else parent();
 
 function parent() {
-  const at = process.argv.indexOf('--profiler');
-  const profiler = at >= 0 ? process.argv[at + 1] : 'spanprof';
+  const profiler = stringOption('profiler', 'spanprof');
   const windows = intOption('windows', 30);
   const spans = intOption('spans', 3000);
   const run = spawnSync(
@@ -64,19 +64,10 @@ function parent() {
 
 async function child() {
   const [, , , profiler, windows, spans] = process.argv;
-  const { startProfiled, nextTurn } = require('./lib/child-setup');
   const { parse } = require('./workloads/work');
   const mark = (phase) => fs.writeSync(1, `${MARK} ${phase}\n`);
   const { profiler: p, tracer, finish } = startProfiled({ profiler, window: 600_000 });
-  const run = async (n) => {
-    for (let b = 0; b < n; b++) {
-      tracer.startActiveSpan('unit', (span) => {
-        parse(400, b);
-        span.end();
-      });
-      if (b % 20 === 0) await nextTurn();
-    }
-  };
+  const run = (n) => shortSpans(tracer, n, (i) => parse(400, i));
   for (let w = 0; w < Number(windows); w++) {
     await run(Number(spans));
     await p.rotateNow();

@@ -13,23 +13,15 @@
 // OTel SDK alone; the difference is the profiler's.
 const inspector = require('node:inspector');
 const { intOption } = require('./lib/int-option');
-const { startProfiled, nextTurn } = require('./lib/child-setup');
+const { startProfiled, shortSpans, stringOption } = require('./lib/child-setup');
 
-const at = process.argv.indexOf('--profiler');
-const profilerName = at >= 0 ? process.argv[at + 1] : 'spanprof';
+const profilerName = stringOption('profiler', 'spanprof');
 const spans = intOption('spans', 20000);
 
 const session = new inspector.Session();
 session.connect();
 const post = (method, params) =>
   new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-
-async function run(n, tracer) {
-  for (let i = 0; i < n; i++) {
-    tracer.startActiveSpan('unit', (span) => span.end());
-    if (i % 20 === 0) await nextTurn();
-  }
-}
 
 /** Self bytes by "function file:line", summed over the sampled call tree. */
 function bytesByFunction(head) {
@@ -47,7 +39,7 @@ function bytesByFunction(head) {
 (async () => {
   const { profiler, tracer, finish } = startProfiled({ profiler: profilerName, window: 600_000 });
   for (let w = 0; w < 5; w++) {
-    await run(5000, tracer);
+    await shortSpans(tracer, 5000);
     await profiler.rotateNow();
   }
   await post('HeapProfiler.startSampling', {
@@ -55,7 +47,7 @@ function bytesByFunction(head) {
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  await run(spans, tracer);
+  await shortSpans(tracer, spans);
   const { profile } = await post('HeapProfiler.stopSampling');
   const byFunction = bytesByFunction(profile.head);
   const total = [...byFunction.values()].reduce((a, b) => a + b, 0);

@@ -62,4 +62,24 @@ function cpuUs(from) {
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-module.exports = { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs, nextTurn };
+/**
+ * `n` short root spans, each made active around `body(i)` and ended, with a
+ * turn of the event loop every 20 so timers (window closes, sweeps) run.
+ */
+async function shortSpans(tracer, n, body = () => {}) {
+  for (let i = 0; i < n; i++) {
+    tracer.startActiveSpan('unit', (span) => {
+      body(i);
+      span.end();
+    });
+    if (i % 20 === 0) await nextTurn();
+  }
+}
+
+/** `--name value` from the command line, else `fallback`. */
+function stringOption(name, fallback, argv = process.argv) {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+}
+
+module.exports = { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs, nextTurn, shortSpans, stringOption };
