@@ -440,6 +440,53 @@ for (const mechanism of availableMechanisms()) {
       assert.equal(t.slots.stats().live, 0, 'and gives it back');
     });
 
+    test('the holder rides in the frames with makes: no frame of its own, and each frame keeps its span', async (tc) => {
+      if (mechanism !== 'frame-slot') {
+        tc.skip('only frame-slot writes frames');
+        return;
+      }
+      const { t, tracer } = setup();
+      const { asyncContextFacts } = require('../dist/internal');
+      const frameClass = asyncContextFacts().currentFrame().constructor;
+      // Every frame's constructor fills it through `this.set`: count the frames filled.
+      let made = 0;
+      const filled = new WeakSet();
+      Object.defineProperty(frameClass.prototype, 'set', {
+        configurable: true,
+        value(key, value) {
+          if (!filled.has(this)) made++;
+          filled.add(this);
+          return Map.prototype.set.call(this, key, value);
+        },
+      });
+      tc.after(() => delete frameClass.prototype.set);
+      const framesOf = (fn) => {
+        const before = made;
+        fn();
+        return made - before;
+      };
+      const a = tracer.startSpan('a');
+      const b = tracer.startSpan('b');
+      const inA = trace.setSpan(ROOT_CONTEXT, a);
+      const inB = trace.setSpan(inA, b);
+      const untracked = ROOT_CONTEXT.setValue(Symbol('other'), 1);
+      const plain = framesOf(() => context.with(untracked, () => {}));
+      assert.equal(framesOf(() => context.with(inA, () => {})), plain, 'a span’s with makes as many frames as a with of no span');
+      let later;
+      const seen = context.with(inA, () => {
+        const outer = t.spanId();
+        context.with(inB, () => {
+          later = Promise.resolve().then(() => t.spanId());
+        });
+        return { outer, after: t.spanId() };
+      });
+      assert.deepEqual(seen, { outer: idOf(a), after: idOf(a) }, 'back in a after the inner with');
+      assert.equal(t.slotNow(), 0, 'and in no span after the outer');
+      assert.equal(await later, idOf(b), 'a continuation started inside keeps b after both returned');
+      a.end();
+      b.end();
+    });
+
     test('a local root’s holder is kept while any span under it runs', (tc) => {
       if (mechanism !== 'frame-slot') {
         tc.skip('the hook mechanisms lend ids per window');

@@ -29,9 +29,18 @@ export interface AsyncContextFacts {
    * hook must read the store from here.
    */
   readonly resourceFrameKey: symbol | undefined;
+  /**
+   * Returns the frame in force (the isolate's continuation-preserved
+   * embedder data): AsyncContextFrame's own static `current`, found through
+   * a frame's constructor. Undefined where there are no frames.
+   */
+  readonly currentFrame: (() => unknown) | undefined;
 }
 
 let facts: AsyncContextFacts | undefined;
+/** A frame is Node's internal Map subclass, not `instanceof Map` here: read it with Map's own get. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
+const mapGet = Map.prototype.get;
 
 export function asyncContextFacts(): AsyncContextFacts {
   if (facts === undefined) {
@@ -40,11 +49,13 @@ export function asyncContextFacts(): AsyncContextFacts {
       typeof (AsyncLocalStorage.prototype as unknown as { _enable?: unknown })._enable !== 'function';
     const option = acceptsTrackPromises();
     const noPromiseHookKey = option ? undefined : findNoPromiseHookKey();
+    const resourceFrameKey = contextFrame ? findResourceFrameKey() : undefined;
     facts = {
       contextFrame,
       hooksWithoutPromises: option || noPromiseHookKey !== undefined,
       noPromiseHookKey,
-      resourceFrameKey: contextFrame ? findResourceFrameKey() : undefined,
+      resourceFrameKey,
+      currentFrame: resourceFrameKey !== undefined ? findCurrentFrame(resourceFrameKey) : undefined,
     };
   }
   return facts;
@@ -75,4 +86,33 @@ function findNoPromiseHookKey(): symbol | undefined {
 function findResourceFrameKey(): symbol | undefined {
   const probe = new AsyncResource('spanprof-probe', { requireManualDestroy: true });
   return Object.getOwnPropertySymbols(probe).find((key) => key.description === 'context_frame');
+}
+
+/**
+ * AsyncContextFrame's static `current`, taken from the constructor of a
+ * frame an AsyncResource captured inside a probe store, and kept only when
+ * it gives back the very frame in force in another probe store.
+ */
+function findCurrentFrame(resourceFrameKey: symbol): (() => unknown) | undefined {
+  const storage = new AsyncLocalStorage<number>();
+  try {
+    const captured = storage.run(1, () => {
+      const probe = new AsyncResource('spanprof-probe', { requireManualDestroy: true }) as unknown as Record<symbol, unknown>;
+      return probe[resourceFrameKey];
+    });
+    const current = (captured as { constructor?: { current?: unknown } } | undefined)?.constructor?.current;
+    if (typeof current !== 'function') return undefined;
+    // Static, and blind to `this`: called bare.
+    const read = current as () => unknown;
+    const inside = storage.run(2, () => {
+      const frame = read();
+      return frame !== undefined && mapGet.call(frame, storage) === 2 ? frame : undefined;
+    });
+    return inside !== undefined && read() !== inside ? read : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    // Each run's exit leaves a frame holding the probe's key, which every later frame would copy.
+    storage.disable();
+  }
 }

@@ -7,6 +7,7 @@ import type { ContextSwitches } from '../context-manager/context-manager-patch';
 import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
 import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
 import { FrameHolders } from './frame-holders';
+import { HolderFrameWriter, storeOfFrame } from './holder-frame-writer';
 import type { FrameSlotReader } from '../native/types';
 import type { FrameHolder } from '../slots/label-entry';
 import { fallbackContextManager, onFallbackContextManager } from '../context-manager/fallback-context-manager';
@@ -41,19 +42,6 @@ export interface ContextTrackerOptions {
 const DEFAULT_RECHECK_MS = 1000;
 /** Above every table's capacity; native/frame_slot_reader.cc reads ids up to twice that. */
 const PROBE_SLOT = MAX_SLOT_CAPACITY + 2;
-// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
-const mapGet = Map.prototype.get;
-
-/** A frame is a Map keyed by storage (Node's internal Map subclass: not `instanceof Map`). */
-function storeOfFrame(frame: unknown, storage: AsyncLocalStorage<unknown>): Context | undefined {
-  if (frame === undefined || frame === null) return undefined;
-  try {
-    return mapGet.call(frame, storage) as Context | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Keeps one Int32 cell equal to the slot of the active OpenTelemetry
  * context of whatever JavaScript runs, so the sampler can label each sample.
@@ -68,14 +56,17 @@ function storeOfFrame(frame: unknown, storage: AsyncLocalStorage<unknown>): Cont
  * slot table keeps the published entry's slot at window boundaries: see
  * SlotTable for why no sample gets another span's labels.
  *
- * Under `frame-slot` there is no cell and no hook: `with` runs inside a
- * private AsyncLocalStorage whose store holds the slot (FrameHolders), V8
- * carries it to every continuation, and the signal handler reads it.
+ * Under `frame-slot` there is no cell and no hook: the frames `with` makes
+ * carry, under a private AsyncLocalStorage key, a holder of the slot
+ * (FrameHolders, HolderFrameWriter); V8 carries the frame to every
+ * continuation, and the signal handler reads it.
  */
 export class ContextTracker {
   private readonly option: MechanismOption;
   private readonly hookMechanism: ContinuationMechanism;
-  private frames: { readonly reader: FrameSlotReader; readonly holders: FrameHolders } | undefined;
+  private frames:
+    | { readonly reader: FrameSlotReader; readonly holders: FrameHolders; readonly writer: HolderFrameWriter }
+    | undefined;
   private readonly slots: SlotTable;
   private readonly recheckMs: number;
   private readonly registry: SpanRegistry = spanRegistry;
@@ -186,8 +177,16 @@ export class ContextTracker {
     const wanted = this.option === 'frame-slot' || (this.option === 'auto' && asyncContextFacts().contextFrame);
     if (!wanted) return undefined;
     const holders = new FrameHolders(this.slots);
-    const failure = reader === undefined ? 'enable() was given no frame reader' : frameReadFailure(reader, holders);
-    if (failure === undefined && reader !== undefined) return { reader, holders };
+    const failure =
+      reader === undefined
+        ? 'enable() was given no frame reader'
+        : asyncContextFacts().currentFrame === undefined
+          ? `AsyncContextFrame's current frame was not found on Node ${process.version}`
+          : frameReadFailure(reader, holders);
+    const currentFrame = asyncContextFacts().currentFrame;
+    if (failure === undefined && reader !== undefined && currentFrame !== undefined) {
+      return { reader, holders, writer: new HolderFrameWriter(holders.storage, currentFrame) };
+    }
     reader?.readFrames(null);
     if (this.option === 'frame-slot') {
       throw new Error(
@@ -248,7 +247,7 @@ export class ContextTracker {
     if (key !== undefined && this.storage !== undefined) {
       const resource = executionAsyncResource() as Record<symbol, unknown>;
       if (key in resource) {
-        return storeOfFrame(resource[key], this.storage) ?? ROOT_CONTEXT;
+        return (storeOfFrame(resource[key], this.storage) as Context | undefined) ?? ROOT_CONTEXT;
       }
     }
     return this.activeContext();
@@ -269,19 +268,14 @@ export class ContextTracker {
   };
 
   /**
-   * `with` runs inside the holder's store, so the frame carries the slot to
-   * everything it starts; a switch to the same entry makes no new frame.
+   * The holder rides in the frames `with` makes (HolderFrameWriter), so the
+   * frame carries the slot to everything it starts.
    */
   private readonly frameSwitches: ContextSwitches = {
     runWith: (ctx, original, self, args): unknown => {
       const frames = this.frames;
       if (frames === undefined) return Reflect.apply(original, self, args);
-      const { holders } = frames;
-      const current = holders.storage.getStore();
-      const holder = holders.holderFor(this.entryFor(ctx));
-      // The holder in force already: no new frame (run would look it up again to find that out).
-      if (holder === current) return Reflect.apply(original, self, args);
-      return holders.storage.run(holder, Reflect.apply, original, self, args);
+      return frames.writer.runWith(this.storage, frames.holders.holderFor(this.entryFor(ctx)), original, self, args);
     },
     returned: (): void => {
       const frames = this.frames;

@@ -1,0 +1,113 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, ContextManager } from '@opentelemetry/api';
+import type { FrameHolder } from '../slots/label-entry';
+
+// Frames are Node's internal Map subclass, not `instanceof Map` here: use Map's own methods.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
+const mapGet = Map.prototype.get;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
+const mapSet = Map.prototype.set;
+
+/** The entry of `key` in `frame`, or undefined (no frame, or no entry). */
+export function storeOfFrame(frame: unknown, key: AsyncLocalStorage<unknown>): unknown {
+  if (frame === undefined || frame === null) return undefined;
+  try {
+    return mapGet.call(frame, key);
+  } catch {
+    // Not a frame (a resource's field overwritten by someone else).
+    return undefined;
+  }
+}
+
+/**
+ * Runs a context manager's `with` so that the frames it makes carry a span's
+ * holder, with no frame of its own.
+ *
+ * On AsyncContextFrame, AsyncLocalStorage.run makes a frame on entry and
+ * another on exit (its `enterWith(prior)`), each a copy of every entry of the
+ * frame before it. Running `with` inside the holder store's own `run` made
+ * four frames per `with`; writing the holder into the manager's two makes two.
+ *
+ * A frame is shared as soon as code runs in it (every continuation started
+ * there keeps it), so a frame is written only while it is fresh:
+ * - on entry, first thing in `fn`, when the frame in force is not the
+ *   caller's and holds `ctx` under the manager's storage: `run` just made it;
+ * - on exit, right after `with` returns, when the frame is neither the
+ *   caller's nor the entry's and holds the caller's context again: `run`'s
+ *   exit just made it.
+ * Any other way of switching (a manager that does not run on one
+ * AsyncLocalStorage) gets the holder store's own `run` and `enterWith`.
+ *
+ * The signal handler may read a frame while it is written. Setting a key the
+ * table has stores one word; a new key's entry is reachable only once the
+ * table counts it; a table that must grow is replaced whole. So a tick reads
+ * the holder from before or after the write, or none: never another span's.
+ */
+export class HolderFrameWriter {
+  private readonly key: AsyncLocalStorage<FrameHolder | undefined>;
+  private readonly currentFrame: () => unknown;
+
+  /** `key`: the holders' storage; `currentFrame`: AsyncContextFrame's `current`. */
+  constructor(key: AsyncLocalStorage<FrameHolder | undefined>, currentFrame: () => unknown) {
+    this.key = key;
+    this.currentFrame = currentFrame;
+  }
+
+  /**
+   * Calls `original` (the manager's `with`, args `[ctx, fn, thisArg, ...]`)
+   * with `holder` in force for `fn` and the caller's holder again after.
+   * `managerStorage`: the manager's AsyncLocalStorage, when it has one.
+   */
+  runWith(
+    managerStorage: AsyncLocalStorage<unknown> | undefined,
+    holder: FrameHolder | undefined,
+    original: ContextManager['with'],
+    self: ContextManager,
+    args: unknown[],
+  ): unknown {
+    const { key, currentFrame } = this;
+    const outer = currentFrame();
+    const outerHolder = storeOfFrame(outer, key) as FrameHolder | undefined;
+    // The holder in force already: the manager's frames copy it.
+    if (holder === outerHolder) return Reflect.apply(original, self, args);
+    const fn = args[1];
+    if (managerStorage === undefined || typeof fn !== 'function') {
+      return key.run(holder, Reflect.apply, original, self, args);
+    }
+    const body = fn as (...rest: unknown[]) => unknown;
+    const ctx = args[0] as Context;
+    let entered: unknown;
+    args[1] = function (this: unknown, ...rest: unknown[]): unknown {
+      const frame = currentFrame();
+      if (frame !== outer && frame !== undefined && mapGet.call(frame, managerStorage) === ctx) {
+        entered = frame;
+        mapSet.call(frame, key, holder);
+        return Reflect.apply(body, this, rest);
+      }
+      return key.run(holder, () => Reflect.apply(body, this, rest));
+    };
+    try {
+      return Reflect.apply(original, self, args);
+    } finally {
+      this.restore(outer, outerHolder, entered, managerStorage);
+    }
+  }
+
+  /** Puts the caller's holder back in the frame `with` returned to. */
+  private restore(
+    outer: unknown,
+    outerHolder: FrameHolder | undefined,
+    entered: unknown,
+    managerStorage: AsyncLocalStorage<unknown>,
+  ): void {
+    const after = this.currentFrame();
+    // Back in the caller's own frame, or still in fn's (its context too is still in force).
+    if (after === outer || after === entered) return;
+    if (storeOfFrame(after, this.key) === outerHolder) return;
+    if (after !== undefined && storeOfFrame(after, managerStorage) === storeOfFrame(outer, managerStorage)) {
+      mapSet.call(after, this.key, outerHolder);
+      return;
+    }
+    this.key.enterWith(outerHolder);
+  }
+}
