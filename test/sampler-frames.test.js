@@ -8,7 +8,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const v8 = require('node:v8');
-const { AsyncLocalStorage } = require('node:async_hooks');
+const { AsyncLocalStorage, AsyncResource } = require('node:async_hooks');
 const { Worker } = require('node:worker_threads');
 const { context, trace, ROOT_CONTEXT } = require('@opentelemetry/api');
 const {
@@ -93,7 +93,8 @@ test('writes racing signals: context switches at full speed never give a sample 
   const { tracer } = newTracing({ spanNameScope: 'all', spanIdScope: 'all' });
   const sampling = startSampling({ mechanism: 'frame-slot', intervalMicros: 1000, windowMs: 200 });
   // Another AsyncLocalStorage writing and disabling itself in between: disable()
-  // deletes from the live frame in place, the one write to a published frame.
+  // deletes from the live frame in place, beside spanprof's own writes of its
+  // holder into the frames `with` makes.
   const other = new AsyncLocalStorage();
   const a = tracer.startSpan('racer-a', {}, ROOT_CONTEXT);
   const b = tracer.startSpan('racer-b', {}, ROOT_CONTEXT);
@@ -136,6 +137,51 @@ test('writes racing signals: context switches at full speed never give a sample 
   }
   assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} samples had a wrong label`);
   for (const [fn, count] of seen) assert.ok(count >= 50, `only ${count} samples in ${fn}: ${JSON.stringify([...seen])}`);
+});
+
+test('a holder written into the frame in force, racing the signal, never reads as another span', { skip }, () => {
+  registerContextManager();
+  const { tracer } = newTracing({ spanNameScope: 'all', spanIdScope: 'all' });
+  // A frame from before any holder was written: entering it makes `with` add the holder's key to a fresh frame (a new entry, and at times a larger table) rather than set it.
+  const bare = new AsyncResource('bare-frame');
+  const sampling = startSampling({ mechanism: 'frame-slot', intervalMicros: 1000, windowMs: 200 });
+  // Decoys hold ids all around the racers', so a torn read would land on one of them.
+  const decoys = [];
+  for (let i = 0; i < 2000; i++) {
+    const span = tracer.startSpan(`decoy-${i}`, {}, ROOT_CONTEXT);
+    context.with(trace.setSpan(ROOT_CONTEXT, span), () => {});
+    decoys.push(span);
+  }
+  const a = tracer.startSpan('racer-a', {}, ROOT_CONTEXT);
+  const b = tracer.startSpan('racer-b', {}, ROOT_CONTEXT);
+  const ctxA = trace.setSpan(ROOT_CONTEXT, a);
+  const ctxB = trace.setSpan(ROOT_CONTEXT, b);
+  const tiny = () => 1;
+  const round = named('switchRound', () => {
+    let x = context.with(ctxA, () => context.with(ctxB, tiny) + context.with(ROOT_CONTEXT, tiny));
+    x += bare.runInAsyncScope(() => context.with(ctxB, () => context.with(ctxA, tiny)));
+    return x;
+  });
+  try {
+    burnCpu(1500, round);
+  } finally {
+    sampling.stop();
+    a.end();
+    b.end();
+    for (const span of decoys) span.end();
+    resetGlobals();
+  }
+  const allowed = new Set([null, 'racer-a', 'racer-b']);
+  let switching = 0;
+  const wrong = [];
+  for (const s of sampling.samples) {
+    if (!s.stack.includes('switchRound')) continue;
+    switching++;
+    const got = s.labels === null ? null : s.labels === 'missing' ? 'missing' : s.labels.spanName;
+    if (!allowed.has(got)) wrong.push(`${s.stack.slice(0, 3).join(' < ')}: ${String(got)}`);
+  }
+  assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of ${switching} samples while switching read another id`);
+  assert.ok(switching >= 300, `only ${switching} samples while switching`);
 });
 
 test('worker threads: each thread reads its own frames, and a worker terminated while sampling takes nothing down', { skip }, async () => {

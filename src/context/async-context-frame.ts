@@ -38,9 +38,20 @@ export interface AsyncContextFacts {
 }
 
 let facts: AsyncContextFacts | undefined;
-/** A frame is Node's internal Map subclass, not `instanceof Map` here: read it with Map's own get. */
+// A frame is Node's internal Map subclass, not `instanceof Map` here: read it with Map's own get.
 // eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
 const mapGet = Map.prototype.get;
+
+/** The entry of `key` in `frame`, or undefined (no frame, or no entry). */
+export function storeOfFrame(frame: unknown, key: AsyncLocalStorage<unknown>): unknown {
+  if (frame === undefined || frame === null) return undefined;
+  try {
+    return mapGet.call(frame, key);
+  } catch {
+    // Not a frame (a resource's field overwritten by someone else).
+    return undefined;
+  }
+}
 
 export function asyncContextFacts(): AsyncContextFacts {
   if (facts === undefined) {
@@ -106,7 +117,7 @@ function findCurrentFrame(resourceFrameKey: symbol): (() => unknown) | undefined
     const read = current as () => unknown;
     const inside = storage.run(2, () => {
       const frame = read();
-      return frame !== undefined && mapGet.call(frame, storage) === 2 ? frame : undefined;
+      return storeOfFrame(frame, storage) === 2 ? frame : undefined;
     });
     return inside !== undefined && read() !== inside ? read : undefined;
   } catch {

@@ -1,13 +1,13 @@
 import { AsyncLocalStorage, executionAsyncResource } from 'node:async_hooks';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context, ContextManager } from '@opentelemetry/api';
-import { asyncContextFacts } from './async-context-frame';
+import { asyncContextFacts, storeOfFrame } from './async-context-frame';
 import { wrapContextManager } from '../context-manager/context-manager-patch';
 import type { ContextSwitches } from '../context-manager/context-manager-patch';
 import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
 import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
 import { FrameHolders } from './frame-holders';
-import { HolderFrameWriter, storeOfFrame } from './holder-frame-writer';
+import { HolderFrameWriter } from './holder-frame-writer';
 import type { FrameSlotReader } from '../native/types';
 import type { FrameHolder } from '../slots/label-entry';
 import { fallbackContextManager, onFallbackContextManager } from '../context-manager/fallback-context-manager';
@@ -177,13 +177,13 @@ export class ContextTracker {
     const wanted = this.option === 'frame-slot' || (this.option === 'auto' && asyncContextFacts().contextFrame);
     if (!wanted) return undefined;
     const holders = new FrameHolders(this.slots);
+    const currentFrame = asyncContextFacts().currentFrame;
     const failure =
       reader === undefined
         ? 'enable() was given no frame reader'
-        : asyncContextFacts().currentFrame === undefined
+        : currentFrame === undefined
           ? `AsyncContextFrame's current frame was not found on Node ${process.version}`
           : frameReadFailure(reader, holders);
-    const currentFrame = asyncContextFacts().currentFrame;
     if (failure === undefined && reader !== undefined && currentFrame !== undefined) {
       return { reader, holders, writer: new HolderFrameWriter(holders.storage, currentFrame) };
     }

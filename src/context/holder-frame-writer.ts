@@ -1,23 +1,11 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import type { FrameHolder } from '../slots/label-entry';
+import { storeOfFrame } from './async-context-frame';
 
-// Frames are Node's internal Map subclass, not `instanceof Map` here: use Map's own methods.
-// eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
-const mapGet = Map.prototype.get;
+// Frames are Node's internal Map subclass, not `instanceof Map` here: use Map's own set.
 // eslint-disable-next-line @typescript-eslint/unbound-method -- called on a frame, with .call
 const mapSet = Map.prototype.set;
-
-/** The entry of `key` in `frame`, or undefined (no frame, or no entry). */
-export function storeOfFrame(frame: unknown, key: AsyncLocalStorage<unknown>): unknown {
-  if (frame === undefined || frame === null) return undefined;
-  try {
-    return mapGet.call(frame, key);
-  } catch {
-    // Not a frame (a resource's field overwritten by someone else).
-    return undefined;
-  }
-}
 
 /**
  * Runs a context manager's `with` so that the frames it makes carry a span's
@@ -79,7 +67,7 @@ export class HolderFrameWriter {
     let entered: unknown;
     args[1] = function (this: unknown, ...rest: unknown[]): unknown {
       const frame = currentFrame();
-      if (frame !== outer && frame !== undefined && mapGet.call(frame, managerStorage) === ctx) {
+      if (frame !== outer && storeOfFrame(frame, managerStorage) === ctx) {
         entered = frame;
         mapSet.call(frame, key, holder);
         return Reflect.apply(body, this, rest);
