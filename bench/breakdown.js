@@ -4,6 +4,7 @@
 //
 //   node bench/breakdown.js [--kind http|async-heavy] [--profiler spanprof]
 //                           [--rate 800] [--duration 10] [--cpu-prof 0]
+//                           [--keep server.cpuprofile]
 //
 // One server process, run with V8's --cpu-prof beside the profiler under
 // test, and one load client. Prints two breakdowns, as shares of the
@@ -33,6 +34,8 @@ const profiler = args.profiler ?? 'spanprof';
 const rate = Number(args.rate ?? 800);
 const duration = Number(args.duration ?? 10);
 const withCpuProf = args['cpu-prof'] !== 0;
+// --keep <file>: also keep the server's .cpuprofile there, to compare functions between runs.
+const keep = args.keep === undefined ? undefined : String(args.keep);
 
 /** What each of Node's thread names is (Linux truncates them to 15 bytes). */
 const THREADS = {
@@ -131,6 +134,7 @@ async function main() {
     console.log(`\nMain thread, by code (${all} samples of --cpu-prof, idle left out):\n`);
     console.log('| code | samples | share |\n| --- | --- | --- |');
     for (const [c, n] of rows) console.log(`| ${c} | ${n} | ${((n / all) * 100).toFixed(1)}% |`);
+    if (keep !== undefined) fs.copyFileSync(path.join(dir, file), keep);
   } finally {
     server.kill();
     fs.rmSync(dir, { recursive: true, force: true });
