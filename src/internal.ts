@@ -19,6 +19,8 @@ const config = () => require('./config') as typeof import('./config');
 const contextAsyncContextFrame = () => require('./context/async-context-frame') as typeof import('./context/async-context-frame');
 const contextContextTracker = () => require('./context/context-tracker') as typeof import('./context/context-tracker');
 const contextFrameHolders = () => require('./context/frame-holders') as typeof import('./context/frame-holders');
+const contextHolderFrameWriter = () =>
+  require('./context/holder-frame-writer') as typeof import('./context/holder-frame-writer');
 const contextContinuationHooks = () => require('./context/continuation-hooks') as typeof import('./context/continuation-hooks');
 const demoDemoService = () => require('./demo/demo-service') as typeof import('./demo/demo-service');
 const apiCreateExporter = () => require('./api/create-exporter') as typeof import('./api/create-exporter');
@@ -59,6 +61,7 @@ Object.defineProperties(exports, {
   asyncContextFacts: lazy(contextAsyncContextFrame, 'asyncContextFacts'),
   ContextTracker: lazy(contextContextTracker, 'ContextTracker'),
   FrameHolders: lazy(contextFrameHolders, 'FrameHolders'),
+  HolderFrameWriter: lazy(contextHolderFrameWriter, 'HolderFrameWriter'),
   installContinuationHooks: lazy(contextContinuationHooks, 'installContinuationHooks'),
   DEMO_ENDPOINTS: lazy(demoDemoService, 'DEMO_ENDPOINTS'),
   createExporter: lazy(apiCreateExporter, 'createExporter'),

@@ -540,6 +540,77 @@ for (const mechanism of availableMechanisms()) {
   });
 }
 
+describe('HolderFrameWriter', () => {
+  const { asyncContextFacts, HolderFrameWriter } = require('../dist/internal');
+  const currentFrame = asyncContextFacts().currentFrame;
+  const skip = currentFrame === undefined ? `no AsyncContextFrame on Node ${process.version} here` : false;
+  const { AsyncLocalStorage } = require('node:async_hooks');
+
+  function setupWriter() {
+    const key = new AsyncLocalStorage();
+    const manager = new AsyncLocalStorageContextManager();
+    const storage = manager._asyncLocalStorage;
+    const writer = new HolderFrameWriter(key, currentFrame);
+    const holderOf = new Map();
+    const holder = (ctx) => {
+      if (!holderOf.has(ctx)) holderOf.set(ctx, [holderOf.size + 1]);
+      return holderOf.get(ctx);
+    };
+    return { key, manager, storage, writer, holder };
+  }
+
+  test('follow: run’s frames carry the holder of their store, with no frame of the writer’s own', { skip }, async () => {
+    const { key, manager, storage, writer, holder } = setupWriter();
+    const stop = writer.follow(storage, (store) => (store === undefined ? undefined : holder(store)));
+    assert.equal(typeof stop, 'function', 'run enters through enterWith on this Node');
+    try {
+      const a = ROOT_CONTEXT.setValue(Symbol('a'), 1);
+      const b = ROOT_CONTEXT.setValue(Symbol('b'), 1);
+      let later;
+      const seen = manager.with(a, () => {
+        const inA = key.getStore();
+        manager.with(b, () => {
+          later = Promise.resolve().then(() => key.getStore());
+        });
+        return [inA, key.getStore()];
+      });
+      assert.deepEqual(seen, [holder(a), holder(a)]);
+      assert.equal(key.getStore(), undefined, 'no holder outside');
+      assert.equal(await later, holder(b), 'a continuation keeps the holder of its context');
+    } finally {
+      stop();
+    }
+    assert.equal(Object.prototype.hasOwnProperty.call(storage, 'enterWith'), false, 'unwrapped');
+  });
+
+  test('runWith (no enterWith to follow): fn’s fresh frame gets the holder, the caller’s frame gets its own back', { skip }, async () => {
+    const { key, manager, storage, writer, holder } = setupWriter();
+    const original = AsyncLocalStorageContextManager.prototype.with;
+    const a = ROOT_CONTEXT.setValue(Symbol('a'), 1);
+    const b = ROOT_CONTEXT.setValue(Symbol('b'), 1);
+    const enter = (ctx, fn) => writer.runWith(storage, holder(ctx), original, manager, [ctx, fn]);
+    let later;
+    const seen = enter(a, () => {
+      const inA = key.getStore();
+      const inB = enter(b, () => {
+        later = Promise.resolve().then(() => key.getStore());
+        return key.getStore();
+      });
+      assert.throws(() => enter(b, () => {
+        throw new Error('thrown inside');
+      }), /thrown inside/);
+      return [inA, inB, key.getStore(), manager.active()];
+    });
+    assert.deepEqual(seen, [holder(a), holder(b), holder(a), a]);
+    assert.equal(key.getStore(), undefined, 'no holder outside');
+    assert.equal(await later, holder(b));
+    // A manager that switches without a fresh frame (here: none at all) gets the holder store's own run.
+    const inPlace = { with: (ctx, fn) => fn() };
+    assert.equal(writer.runWith(undefined, holder(a), inPlace.with, inPlace, [a, () => key.getStore()]), holder(a));
+    assert.equal(key.getStore(), undefined);
+  });
+});
+
 test('a tracker enabled before any context manager and OTel use publishes 0 and installs no hooks', () => {
   resetGlobals();
   const t = newTracker();

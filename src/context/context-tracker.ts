@@ -82,6 +82,8 @@ export class ContextTracker {
   private storage: AsyncLocalStorage<unknown> | undefined;
   private readonly frameKey: symbol | undefined;
   private unwrapManager: (() => void) | undefined;
+  /** Under `frame-slot`: the manager's storage's enterWith writes the holders (HolderFrameWriter.follow). */
+  private followsEnterWith = false;
   private removeHooks: (() => void) | undefined;
   private stopWatching: (() => void) | undefined;
   private releasePublishedCheck: (() => void) | undefined;
@@ -211,7 +213,16 @@ export class ContextTracker {
       return;
     }
     if (this.frames !== undefined) {
-      this.unwrapManager = wrapContextManager(manager, this.frameSwitches);
+      const unwrapWith = wrapContextManager(manager, this.frameSwitches);
+      const { writer } = this.frames;
+      const stopFollowing =
+        this.storage !== undefined ? writer.follow(this.storage, (store) => this.holderOf(store)) : undefined;
+      this.followsEnterWith = stopFollowing !== undefined;
+      this.unwrapManager = () => {
+        this.followsEnterWith = false;
+        stopFollowing?.();
+        unwrapWith();
+      };
       return;
     }
     this.unwrapManager = wrapContextManager(manager, this.switches);
@@ -231,6 +242,13 @@ export class ContextTracker {
       // Not an OTel context (a caller passed something else to `with`).
       return null;
     }
+  }
+
+  /** The holder for a store of the manager's storage (a context, or anything else a caller put there). */
+  private holderOf(store: unknown): FrameHolder | undefined {
+    const frames = this.frames;
+    if (frames === undefined || store === undefined) return undefined;
+    return frames.holders.holderFor(this.entryFor(store as Context));
   }
 
   private activeContext(): Context {
@@ -268,13 +286,15 @@ export class ContextTracker {
   };
 
   /**
-   * The holder rides in the frames `with` makes (HolderFrameWriter), so the
-   * frame carries the slot to everything it starts.
+   * The holder rides in the frames `with` makes (HolderFrameWriter: through
+   * the storage's enterWith where it can, else here), so the frame carries
+   * the slot to everything it starts.
    */
   private readonly frameSwitches: ContextSwitches = {
     runWith: (ctx, original, self, args): unknown => {
       const frames = this.frames;
-      if (frames === undefined) return Reflect.apply(original, self, args);
+      // Following enterWith, the manager's run writes the holders itself.
+      if (frames === undefined || this.followsEnterWith) return Reflect.apply(original, self, args);
       return frames.writer.runWith(this.storage, frames.holders.holderFor(this.entryFor(ctx)), original, self, args);
     },
     returned: (): void => {

@@ -8,8 +8,8 @@ import { storeOfFrame } from './async-context-frame';
 const mapSet = Map.prototype.set;
 
 /**
- * Runs a context manager's `with` so that the frames it makes carry a span's
- * holder, with no frame of its own.
+ * Puts a span's holder into the frames a context manager makes, so that no
+ * frame of spanprof's own is made.
  *
  * On AsyncContextFrame, AsyncLocalStorage.run makes a frame on entry and
  * another on exit (its `enterWith(prior)`), each a copy of every entry of the
@@ -17,14 +17,18 @@ const mapSet = Map.prototype.set;
  * four frames per `with`; writing the holder into the manager's two makes two.
  *
  * A frame is shared as soon as code runs in it (every continuation started
- * there keeps it), so a frame is written only while it is fresh:
- * - on entry, first thing in `fn`, when the frame in force is not the
- *   caller's and holds `ctx` under the manager's storage: `run` just made it;
- * - on exit, right after `with` returns, when the frame is neither the
- *   caller's nor the entry's and holds the caller's context again: `run`'s
- *   exit just made it.
- * Any other way of switching (a manager that does not run on one
- * AsyncLocalStorage) gets the holder store's own `run` and `enterWith`.
+ * there keeps it), so a frame is written only while it is fresh. Two ways:
+ * - `follow`: the manager's storage's `enterWith`, through which `run`
+ *   enters and leaves, is wrapped on that instance; right after it made
+ *   its frame, the frame gets the holder of the store it was made for.
+ *   Nothing is allocated per `with`. Used where a self-test shows that
+ *   `run` goes through `enterWith` (Node 24 and 26 do).
+ * - `runWith`, otherwise: `fn` is wrapped, and writes into the frame in
+ *   force when it starts if that frame is not the caller's and holds `ctx`
+ *   under the manager's storage; after `with` returns, the frame it returned
+ *   to gets the caller's holder if it is neither the caller's nor the
+ *   entry's and holds the caller's context again. Any other way of switching
+ *   gets the holder store's own `run` and `enterWith`.
  *
  * The signal handler may read a frame while it is written. Setting a key the
  * table has stores one word; a new key's entry is reachable only once the
@@ -39,6 +43,50 @@ export class HolderFrameWriter {
   constructor(key: AsyncLocalStorage<FrameHolder | undefined>, currentFrame: () => unknown) {
     this.key = key;
     this.currentFrame = currentFrame;
+  }
+
+  /**
+   * Wraps `storage.enterWith` on this instance so that each frame it makes
+   * carries `holderOf(store)`. Returns the unwrap function, or undefined
+   * (nothing left wrapped) when `storage.run` does not enter through it.
+   */
+  follow(storage: AsyncLocalStorage<unknown>, holderOf: (store: unknown) => FrameHolder | undefined): (() => void) | undefined {
+    const { key, currentFrame } = this;
+    const hadOwn = Object.prototype.hasOwnProperty.call(storage, 'enterWith');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the storage as `this`
+    const original = storage.enterWith;
+    // The self-test's store, and the holder (of no span) it must find in its frame.
+    const probe = {};
+    const probeHolder: FrameHolder = [0];
+    let calls = 0;
+    let live = true;
+    const enterWith = function (this: AsyncLocalStorage<unknown>, store: unknown): void {
+      if (!live) {
+        original.call(this, store);
+        return;
+      }
+      const before = currentFrame();
+      original.call(this, store);
+      calls++;
+      const frame = currentFrame();
+      // Just made for `store`, and nothing has run in it yet.
+      if (frame !== before && storeOfFrame(frame, storage) === store) {
+        mapSet.call(frame, key, store === probe ? probeHolder : holderOf(store));
+      }
+    };
+    storage.enterWith = enterWith;
+    // One wrapped over this one stays: this one passes through from then on.
+    const unwrap = (): void => {
+      live = false;
+      if (storage.enterWith !== enterWith) return;
+      if (hadOwn) storage.enterWith = original;
+      else delete (storage as Partial<AsyncLocalStorage<unknown>>).enterWith;
+    };
+    // run enters and leaves through enterWith, and the probe's frame carries its holder.
+    const inside = storage.run(probe, () => storeOfFrame(currentFrame(), key));
+    if (calls === 2 && inside === probeHolder) return unwrap;
+    unwrap();
+    return undefined;
   }
 
   /**
