@@ -41,6 +41,17 @@ function spin() {
   return x;
 }
 
+/** Runs `round` for 1.5 s of CPU under sampling, then stops it and ends the spans. */
+function burnThenStop(sampling, round, spans) {
+  try {
+    burnCpu(1500, round);
+  } finally {
+    sampling.stop();
+    for (const span of spans) span.end();
+    resetGlobals();
+  }
+}
+
 test('GC during sampling: samples taken while objects move keep the span of the code that triggered it', { skip }, () => {
   // Compaction on every full GC, so the frame, its table, the holder and the key all move.
   v8.setFlagsFromString('--stress-compaction');
@@ -112,14 +123,7 @@ test('writes racing signals: context switches at full speed never give a sample 
     x += context.with(ctxB, inB);
     return x;
   });
-  try {
-    burnCpu(1500, round);
-  } finally {
-    sampling.stop();
-    a.end();
-    b.end();
-    resetGlobals();
-  }
+  burnThenStop(sampling, round, [a, b]);
   const expect = [
     ['insideRacerA', 'racer-a'],
     ['insideRacerB', 'racer-b'],
@@ -162,15 +166,7 @@ test('a holder written into the frame in force, racing the signal, never reads a
     x += bare.runInAsyncScope(() => context.with(ctxB, () => context.with(ctxA, tiny)));
     return x;
   });
-  try {
-    burnCpu(1500, round);
-  } finally {
-    sampling.stop();
-    a.end();
-    b.end();
-    for (const span of decoys) span.end();
-    resetGlobals();
-  }
+  burnThenStop(sampling, round, [a, b, ...decoys]);
   const allowed = new Set([null, 'racer-a', 'racer-b']);
   let switching = 0;
   const wrong = [];
