@@ -61,7 +61,7 @@ Object.defineProperties(exports, {
   asyncContextFacts: lazy(contextAsyncContextFrame, 'asyncContextFacts'),
   ContextTracker: lazy(contextContextTracker, 'ContextTracker'),
   FrameHolders: lazy(contextFrameHolders, 'FrameHolders'),
-  HolderFrameWriter: lazy(contextHolderFrameWriter, 'HolderFrameWriter'),
+  followEnterWith: lazy(contextHolderFrameWriter, 'followEnterWith'),
   installContinuationHooks: lazy(contextContinuationHooks, 'installContinuationHooks'),
   DEMO_ENDPOINTS: lazy(demoDemoService, 'DEMO_ENDPOINTS'),
   createExporter: lazy(apiCreateExporter, 'createExporter'),

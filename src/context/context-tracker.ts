@@ -7,7 +7,7 @@ import type { ContextSwitches } from '../context-manager/context-manager-patch';
 import { installContinuationHooks, resolveMechanism } from './continuation-hooks';
 import type { ContinuationMechanism, MechanismOption, TrackingMechanism } from './continuation-hooks';
 import { FrameHolders } from './frame-holders';
-import { HolderFrameWriter } from './holder-frame-writer';
+import { followEnterWith } from './holder-frame-writer';
 import type { FrameSlotReader } from '../native/types';
 import type { FrameHolder } from '../slots/label-entry';
 import { fallbackContextManager, onFallbackContextManager } from '../context-manager/fallback-context-manager';
@@ -65,7 +65,7 @@ export class ContextTracker {
   private readonly option: MechanismOption;
   private readonly hookMechanism: ContinuationMechanism;
   private frames:
-    | { readonly reader: FrameSlotReader; readonly holders: FrameHolders; readonly writer: HolderFrameWriter }
+    | { readonly reader: FrameSlotReader; readonly holders: FrameHolders; readonly currentFrame: () => unknown }
     | undefined;
   private readonly slots: SlotTable;
   private readonly recheckMs: number;
@@ -82,8 +82,6 @@ export class ContextTracker {
   private storage: AsyncLocalStorage<unknown> | undefined;
   private readonly frameKey: symbol | undefined;
   private unwrapManager: (() => void) | undefined;
-  /** Under `frame-slot`: the manager's storage's enterWith writes the holders (HolderFrameWriter.follow). */
-  private followsEnterWith = false;
   private removeHooks: (() => void) | undefined;
   private stopWatching: (() => void) | undefined;
   private releasePublishedCheck: (() => void) | undefined;
@@ -187,7 +185,7 @@ export class ContextTracker {
           ? `AsyncContextFrame's current frame was not found on Node ${process.version}`
           : frameReadFailure(reader, holders);
     if (failure === undefined && reader !== undefined && currentFrame !== undefined) {
-      return { reader, holders, writer: new HolderFrameWriter(holders.storage, currentFrame) };
+      return { reader, holders, currentFrame };
     }
     reader?.readFrames(null);
     if (this.option === 'frame-slot') {
@@ -213,15 +211,16 @@ export class ContextTracker {
       return;
     }
     if (this.frames !== undefined) {
-      const unwrapWith = wrapContextManager(manager, this.frameSwitches);
-      const { writer } = this.frames;
+      const { holders, currentFrame } = this.frames;
       const stopFollowing =
-        this.storage !== undefined ? writer.follow(this.storage, (store) => this.holderOf(store)) : undefined;
-      this.followsEnterWith = stopFollowing !== undefined;
+        this.storage !== undefined
+          ? followEnterWith(this.storage, holders.storage, currentFrame, (store) => this.holderOf(store))
+          : undefined;
+      // Following enterWith, the manager's run writes the holders itself: only attach is left to wrap.
+      const unwrapManager = wrapContextManager(manager, stopFollowing !== undefined ? this.attachSwitches : this.frameSwitches);
       this.unwrapManager = () => {
-        this.followsEnterWith = false;
         stopFollowing?.();
-        unwrapWith();
+        unwrapManager();
       };
       return;
     }
@@ -286,16 +285,20 @@ export class ContextTracker {
   };
 
   /**
-   * The holder rides in the frames `with` makes (HolderFrameWriter: through
-   * the storage's enterWith where it can, else here), so the frame carries
-   * the slot to everything it starts.
+   * Where the manager's storage cannot be followed (followEnterWith), `with`
+   * runs inside the holder's store, so the frame carries the slot to
+   * everything it starts; a switch to the same entry makes no new frame.
    */
   private readonly frameSwitches: ContextSwitches = {
     runWith: (ctx, original, self, args): unknown => {
       const frames = this.frames;
-      // Following enterWith, the manager's run writes the holders itself.
-      if (frames === undefined || this.followsEnterWith) return Reflect.apply(original, self, args);
-      return frames.writer.runWith(this.storage, frames.holders.holderFor(this.entryFor(ctx)), original, self, args);
+      if (frames === undefined) return Reflect.apply(original, self, args);
+      const { holders } = frames;
+      const current = holders.storage.getStore();
+      const holder = holders.holderFor(this.entryFor(ctx));
+      // The holder in force already: no new frame (run would look it up again to find that out).
+      if (holder === current) return Reflect.apply(original, self, args);
+      return holders.storage.run(holder, Reflect.apply, original, self, args);
     },
     returned: (): void => {
       const frames = this.frames;
@@ -303,6 +306,12 @@ export class ContextTracker {
       const { holders } = frames;
       holders.storage.enterWith(holders.holderFor(this.entryFor(this.activeContext())));
     },
+  };
+
+  /** The manager's storage is followed: `with` passes straight through, and `attach` is still heard. */
+  private readonly attachSwitches: ContextSwitches = {
+    runWith: (_ctx, original, self, args): unknown => Reflect.apply(original, self, args),
+    returned: (): void => this.frameSwitches.returned(),
   };
 
   private readonly listener = {
