@@ -15,7 +15,8 @@
 //   hooks      the same, with the tracker on its hook mechanism (where
 //              frame-slot is the default, to compare the two)
 //   labels     `wrapped`, with each request inside withLabels({ tenant })
-//              (50 tenants): what custom labels add per request
+//              (50 tenants), label sets bounded per window as start()
+//              bounds them: what custom labels add per request
 // Reported: median CPU ns per request and per span over the runs (each run
 // the median of its rounds), and what the wrapper adds per span.
 // Run `npm run build:ts` first.
@@ -84,6 +85,12 @@ function child(config, requests) {
     const tracker = new ContextTracker({ slots, mechanism: config === 'hooks' ? 'context-frame' : 'auto' });
     tracker.enable(sampler ? new Int32Array(sampler.shared) : new Int32Array(1), 0, sampler);
     mechanism = tracker.mechanism;
+    if (config === 'labels') {
+      const { LabelSetBudget, useLabelSetBudget } = require(path.join(dist, 'internal'));
+      const budget = new LabelSetBudget(100, () => {});
+      useLabelSetBudget(budget);
+      slots.onWindowClosed(() => budget.windowClosed());
+    }
     // Windows close as in the profiler, so ids are freed and lent again.
     setInterval(() => slots.windowClosed(), 100).unref();
   }

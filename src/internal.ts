@@ -29,6 +29,7 @@ const exportWindowCatalog = () => require('./export/window-catalog') as typeof i
 const exportDirectoryPlan = () => require('./export/directory-plan') as typeof import('./export/directory-plan');
 const helperThread = () => require('./helper-thread') as typeof import('./helper-thread');
 const labelsLabelContext = () => require('./labels/label-context') as typeof import('./labels/label-context');
+const labelsLabelBudget = () => require('./labels/label-budget') as typeof import('./labels/label-budget');
 const log = () => require('./log') as typeof import('./log');
 const nativeLayout = () => require('./native/layout') as typeof import('./native/layout');
 const pprofEncodeInParts = () => require('./pprof/encode-in-parts') as typeof import('./pprof/encode-in-parts');
@@ -83,6 +84,8 @@ Object.defineProperties(exports, {
   LARGE_MAP_BYTES: lazy(helperThread, 'LARGE_MAP_BYTES'),
   currentLabels: lazy(labelsLabelContext, 'currentLabels'),
   withLabels: lazy(labelsLabelContext, 'withLabels'),
+  useLabelSetBudget: lazy(labelsLabelContext, 'useLabelSetBudget'),
+  LabelSetBudget: lazy(labelsLabelBudget, 'LabelSetBudget'),
   REDACTED: lazy(log, 'REDACTED'),
   createRedactor: lazy(log, 'createRedactor'),
   createStderrLogger: lazy(log, 'createStderrLogger'),

@@ -15,9 +15,14 @@ export interface LabelSetStats {
  * series for as long as it is sent: past the bound, a new set is refused
  * (its call runs with the labels already in force), counted, and warned
  * about once.
+ *
+ * It also hands out one LabelSet per distinct set and window: every call
+ * with the same labels then shares the slot entries made for them
+ * (labelled-entry.ts), instead of making its own per call.
  */
 export class LabelSetBudget {
-  private keys = new Set<string>();
+  /** Each series key entered this window, with the set shared for it (none yet when only sets with profile_id came). */
+  private sets = new Map<string, LabelSet | undefined>();
   private admittedCount = 0;
   private droppedCount = 0;
   private warned = false;
@@ -27,11 +32,24 @@ export class LabelSetBudget {
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** Whether `set` may be entered now. */
-  admit(set: LabelSet): boolean {
+  /**
+   * The set to enter for `set`'s labels: the one already entered this
+   * window with the same labels, else `set` itself; undefined when it is
+   * refused. A set with `profile_id` is never shared: those ids are often
+   * one per call, and would make the table as large as the calls.
+   */
+  admit(set: LabelSet): LabelSet | undefined {
     // profile_id alone adds no series label.
-    if (set.pairs.length === 0 || this.keys.has(set.key)) return true;
-    if (this.keys.size >= this.maxPerWindow) {
+    if (set.pairs.length === 0) return set;
+    const key = set.key;
+    if (this.sets.has(key)) {
+      if (set.profileId !== undefined) return set;
+      const known = this.sets.get(key);
+      if (known !== undefined) return known;
+      this.sets.set(key, set);
+      return set;
+    }
+    if (this.sets.size >= this.maxPerWindow) {
       this.droppedCount++;
       if (!this.warned) {
         this.warned = true;
@@ -41,15 +59,15 @@ export class LabelSetBudget {
             'or raise maxLabelSets (SPANPROF_MAX_LABEL_SETS).',
         );
       }
-      return false;
+      return undefined;
     }
-    this.keys.add(set.key);
+    this.sets.set(key, set.profileId === undefined ? set : undefined);
     this.admittedCount++;
-    return true;
+    return set;
   }
 
   windowClosed(): void {
-    this.keys = new Set();
+    this.sets = new Map();
   }
 
   stats(): LabelSetStats {

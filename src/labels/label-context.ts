@@ -46,8 +46,9 @@ export function withLabels<A extends unknown[], R>(labels: Labels, fn: (...args:
   }
   const manager = contextManagerInUse();
   const active = manager.active();
-  const set = mergeLabels(labels, labelSetOf(active));
-  if (budget !== undefined && !budget.admit(set)) return fn(...args);
+  const merged = mergeLabels(labels, labelSetOf(active));
+  const set = budget === undefined ? merged : budget.admit(merged);
+  if (set === undefined) return fn(...args);
   set.running++;
   let result: R;
   try {

@@ -5,12 +5,20 @@ import type { LabelSet } from './label-set';
 
 /**
  * The entry that code in a context with `set` (and `spanEntry`'s span, if
- * any) publishes: one per pair, kept on the set, so a slot stands for both.
+ * any) publishes: one per pair, so a slot stands for both. The first set a
+ * span meets keeps its entry on the span's entry; any other, on the set.
  */
 export function labelledEntry(spanEntry: LabelEntry | null, set: LabelSet): LabelEntry {
   if (spanEntry === null) {
     set.entryWithoutSpan ??= new LabelledEntry(null, set);
     return set.entryWithoutSpan;
+  }
+  if (spanEntry.labelSet === set && spanEntry.labelledEntry !== undefined) return spanEntry.labelledEntry;
+  if (spanEntry.labelSet === undefined) {
+    const entry = new LabelledEntry(spanEntry, set);
+    spanEntry.labelSet = set;
+    spanEntry.labelledEntry = entry;
+    return entry;
   }
   set.entriesBySpan ??= new WeakMap();
   let entry = set.entriesBySpan.get(spanEntry);

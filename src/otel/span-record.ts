@@ -134,6 +134,8 @@ function newEntry(
 class SpanLabelEntry implements LabelEntry {
   slot = 0;
   frameHolder: FrameHolder | undefined = undefined;
+  labelSet: object | undefined = undefined;
+  labelledEntry: LabelEntry | undefined = undefined;
 
   constructor(
     private readonly idSource: SpanRecord | undefined,
