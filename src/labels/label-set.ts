@@ -33,7 +33,9 @@ export class LabelSet {
   running = 0;
   /**
    * The slot entries made for this set (labelled-entry.ts): without a span,
-   * and by span entry. Weakly: a call can outlive millions of its spans.
+   * and by span entry for the spans that met another set first (the first
+   * is kept on the span's entry). Weakly: a call can outlive millions of its
+   * spans.
    */
   entryWithoutSpan: LabelEntry | undefined = undefined;
   entriesBySpan: WeakMap<LabelEntry, LabelEntry> | undefined = undefined;
