@@ -51,14 +51,13 @@ for (const mechanism of availableMechanisms()) {
         registerContextManager();
         tracer = newTracing({ record: false }).tracer;
       }
-      const server = http.createServer((req, res) => res.end('ok'));
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address();
       const burn = Array.from({ length: REQUESTS }, (_, k) =>
         Object.fromEntries(BOUNDARIES.map((kind) => [kind, burner(`lab${k}_${kind}`)])),
       );
       const ids = new Array(REQUESTS);
-      sampling = startSampling({ mechanism });
+      const server = http.createServer((req, res) => res.end('ok'));
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address();
 
       const work = async (k) => {
         const b = burn[k];
@@ -90,26 +89,44 @@ for (const mechanism of availableMechanisms()) {
               })
             : work(k),
         );
+      /** All 50 requests, sampled: their samples in request code, by boundary. */
+      const measure = async () => {
+        sampling = startSampling({ mechanism });
+        try {
+          await Promise.all(Array.from({ length: REQUESTS }, (_, k) => request(k)));
+          assert.deepEqual(currentLabels(), {}, 'the caller carries none of them');
+        } finally {
+          sampling.stop();
+        }
+        const rows = Object.fromEntries(BOUNDARIES.map((kind) => [kind, { total: 0, own: 0, other: 0, none: 0, span: 0 }]));
+        for (const sample of sampling.samples) {
+          const m = findOnStack(sample, /^lab(\d+)_(\w+)$/);
+          if (!m) continue;
+          const k = Number(m[1]);
+          const row = rows[m[2]];
+          row.total++;
+          const tenant = labelOf(sample, 'tenant');
+          if (tenant === `t${k}`) row.own++;
+          else if (tenant !== undefined) row.other++;
+          else row.none++;
+          if (withSpans && sample.labels?.spanId === ids[k]) row.span++;
+        }
+        return rows;
+      };
+      const enough = (rows) => BOUNDARIES.every((kind) => rows[kind].total >= 15);
+      // Measured again, at most 3 times, when V8's profiler gave too few
+      // samples in request code (seen once on Node 26 under CI's parallel
+      // test files: 3 of the usual ~550). A wrong label fails every attempt.
+      let rows;
       try {
-        await Promise.all(Array.from({ length: REQUESTS }, (_, k) => request(k)));
-        assert.deepEqual(currentLabels(), {}, 'the caller carries none of them');
+        for (let attempt = 0; attempt < 3; attempt++) {
+          rows = await measure();
+          for (const kind of BOUNDARIES) assert.equal(rows[kind].other, 0, `${kind}: a sample carries another request’s label`);
+          if (enough(rows)) break;
+          t.diagnostic(`attempt ${attempt + 1}: too few samples in request code, measured again`);
+        }
       } finally {
-        sampling.stop();
         server.close();
-      }
-
-      const rows = Object.fromEntries(BOUNDARIES.map((kind) => [kind, { total: 0, own: 0, other: 0, none: 0, span: 0 }]));
-      for (const sample of sampling.samples) {
-        const m = findOnStack(sample, /^lab(\d+)_(\w+)$/);
-        if (!m) continue;
-        const k = Number(m[1]);
-        const row = rows[m[2]];
-        row.total++;
-        const tenant = labelOf(sample, 'tenant');
-        if (tenant === `t${k}`) row.own++;
-        else if (tenant !== undefined) row.other++;
-        else row.none++;
-        if (withSpans && sample.labels?.spanId === ids[k]) row.span++;
       }
       const sum = { total: 0, own: 0, other: 0, none: 0, span: 0 };
       for (const kind of BOUNDARIES) {
