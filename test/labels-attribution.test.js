@@ -115,8 +115,8 @@ for (const mechanism of availableMechanisms()) {
       };
       const enough = (rows) => BOUNDARIES.every((kind) => rows[kind].total >= 15);
       // Measured again, at most 3 times, when V8's profiler gave too few
-      // samples in request code (seen once on Node 26 under CI's parallel
-      // test files: 3 of the usual ~550). A wrong label fails every attempt.
+      // samples in request code (seen once on Node 26 in a full-suite run:
+      // 3 of the usual ~550). A wrong label fails every attempt.
       let rows;
       try {
         for (let attempt = 0; attempt < 3; attempt++) {
