@@ -21,8 +21,8 @@ export interface LabelSetStats {
  * (labelled-entry.ts), instead of making its own per call.
  */
 export class LabelSetBudget {
-  /** Each series key entered this window, with the set shared for it (none yet when only sets with profile_id came). */
-  private sets = new Map<string, LabelSet | undefined>();
+  /** Each series key entered this window, with the set shared for it (null while only sets with profile_id came). */
+  private sets = new Map<string, LabelSet | null>();
   private admittedCount = 0;
   private droppedCount = 0;
   private warned = false;
@@ -42,10 +42,10 @@ export class LabelSetBudget {
     // profile_id alone adds no series label.
     if (set.pairs.length === 0) return set;
     const key = set.key;
-    if (this.sets.has(key)) {
+    const known = this.sets.get(key);
+    if (known !== undefined) {
       if (set.profileId !== undefined) return set;
-      const known = this.sets.get(key);
-      if (known !== undefined) return known;
+      if (known !== null) return known;
       this.sets.set(key, set);
       return set;
     }
@@ -61,7 +61,7 @@ export class LabelSetBudget {
       }
       return undefined;
     }
-    this.sets.set(key, set.profileId === undefined ? set : undefined);
+    this.sets.set(key, set.profileId === undefined ? set : null);
     this.admittedCount++;
     return set;
   }

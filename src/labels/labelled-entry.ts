@@ -13,13 +13,12 @@ export function labelledEntry(spanEntry: LabelEntry | null, set: LabelSet): Labe
     set.entryWithoutSpan ??= new LabelledEntry(null, set);
     return set.entryWithoutSpan;
   }
-  if (spanEntry.labelSet === set && spanEntry.labelledEntry !== undefined) return spanEntry.labelledEntry;
-  if (spanEntry.labelSet === undefined) {
-    const entry = new LabelledEntry(spanEntry, set);
-    spanEntry.labelSet = set;
-    spanEntry.labelledEntry = entry;
-    return entry;
+  const first = spanEntry.firstLabelled;
+  if (first === undefined) {
+    spanEntry.firstLabelled = new LabelledEntry(spanEntry, set);
+    return spanEntry.firstLabelled;
   }
+  if (first.set === set) return first;
   set.entriesBySpan ??= new WeakMap();
   let entry = set.entriesBySpan.get(spanEntry);
   if (entry === undefined) {
@@ -35,7 +34,7 @@ class LabelledEntry implements LabelEntry {
 
   constructor(
     private readonly span: LabelEntry | null,
-    private readonly set: LabelSet,
+    readonly set: LabelSet,
   ) {}
 
   labels(): SpanLabels {

@@ -134,8 +134,7 @@ function newEntry(
 class SpanLabelEntry implements LabelEntry {
   slot = 0;
   frameHolder: FrameHolder | undefined = undefined;
-  labelSet: object | undefined = undefined;
-  labelledEntry: LabelEntry | undefined = undefined;
+  firstLabelled: (LabelEntry & { readonly set: object }) | undefined = undefined;
 
   constructor(
     private readonly idSource: SpanRecord | undefined,

@@ -23,10 +23,9 @@ export interface LabelEntry {
   /** Every span this entry labels has ended (or is no longer tracked). */
   spansEnded(): boolean;
   /**
-   * On a span's entry: the first custom label set its code ran with, and
-   * the entry made for the two (labelled-entry.ts). Most spans meet one set,
-   * which then needs no lookup by span.
+   * On a span's entry: the entry made for it and the first custom label set
+   * its code ran with (labelled-entry.ts). Most spans meet one set, which
+   * then needs no lookup by span.
    */
-  labelSet?: object;
-  labelledEntry?: LabelEntry;
+  firstLabelled?: LabelEntry & { readonly set: object };
 }
