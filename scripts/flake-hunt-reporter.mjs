@@ -1,11 +1,18 @@
 // node:test reporter for scripts/flake-hunt.js: one JSON line per finished
-// test, {file, name, ok, error}. Nested tests are named "outer > inner".
+// test, {file, name, ok, error, retries}. Nested tests are named
+// "outer > inner". `retries` are the test's diagnostics that say it measured
+// again ("attempt N: ..."): a pass that needed them is a near miss.
 export default async function* flakeHuntReporter(source) {
   const open = [];
+  let retries = [];
   for await (const event of source) {
     if (event.type === 'test:start') {
       open.length = event.data.nesting;
       open.push(event.data.name);
+      continue;
+    }
+    if (event.type === 'test:diagnostic' && /^attempt \d+:/.test(event.data.message)) {
+      retries.push(event.data.message);
       continue;
     }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
@@ -15,7 +22,8 @@ export default async function* flakeHuntReporter(source) {
     // A skipped or todo test passes without having guarded anything.
     if (ok && (data.skip !== undefined || data.todo !== undefined)) continue;
     const error = ok ? undefined : firstLines(data.details?.error);
-    yield `${JSON.stringify({ file: data.file, name, ok, error })}\n`;
+    yield `${JSON.stringify({ file: data.file, name, ok, error, retries: retries.length > 0 ? retries : undefined })}\n`;
+    retries = [];
   }
 }
 

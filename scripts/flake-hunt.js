@@ -15,8 +15,9 @@
 //   --sampling    the test files that run the real sampler (the list below)
 //   --log FILE    every result as JSON lines (default test-output/flake-hunt-<node>.jsonl)
 //
-// Prints one line per file per round, then a table of every test that failed
-// at least once, with its failure count and first message. Exits 1 if any
+// Prints one line per file per round, then every test that had to measure
+// again, and a table of every test that failed at least once, with its
+// failure count and first message. Exits 1 if any
 // test failed, 2 on bad arguments.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -121,8 +122,12 @@ function main() {
       fs.appendFileSync(logFile, results.map((x) => JSON.stringify({ run, ...x })).join('\n') + '\n');
       for (const x of results) {
         const key = `${x.file} :: ${x.name}`;
-        const row = tally.get(key) ?? { runs: 0, failures: 0, errors: [] };
+        const row = tally.get(key) ?? { runs: 0, failures: 0, errors: [], retried: 0, retries: [] };
         row.runs++;
+        if (x.retries) {
+          row.retried++;
+          row.retries.push(...x.retries.map((r) => `run ${run}: ${r}`));
+        }
         if (!x.ok) {
           row.failures++;
           row.errors.push(`run ${run}: ${x.error}`);
@@ -130,9 +135,11 @@ function main() {
         tally.set(key, row);
       }
       const failed = results.filter((x) => !x.ok);
+      const retried = results.filter((x) => x.retries).length;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(`run ${run}/${opts.runs}  ${file}  ${results.length} tests  ${seconds} s  ` +
-        (failed.length === 0 ? 'ok' : `FAILED: ${failed.map((x) => x.name).join('; ')}`));
+        (failed.length === 0 ? 'ok' : `FAILED: ${failed.map((x) => x.name).join('; ')}`) +
+        (retried > 0 ? ` (${retried} measured again)` : ''));
     }
   }
   stopBurner();
@@ -140,6 +147,12 @@ function main() {
   const failing = [...tally].filter(([, row]) => row.failures > 0);
   const minutes = ((performance.now() - t0) / 60000).toFixed(1);
   console.log(`\n${tally.size} tests in ${files.length} files, ${opts.runs} runs, ${minutes} min; load ${load()}`);
+  // Passes that had to measure again: the margin a flake would eat first.
+  for (const [key, row] of tally) {
+    if (row.retried === 0) continue;
+    console.log(`measured again in ${row.retried}/${row.runs}  ${key}`);
+    for (const r of row.retries.slice(0, 3)) console.log(`        ${r}`);
+  }
   if (failing.length === 0) {
     console.log(`0 failures on Node ${nodeName}`);
     return 0;

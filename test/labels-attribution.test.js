@@ -123,7 +123,10 @@ for (const mechanism of availableMechanisms()) {
           rows = await measure();
           for (const kind of BOUNDARIES) assert.equal(rows[kind].other, 0, `${kind}: a sample carries another request’s label`);
           if (enough(rows)) break;
-          t.diagnostic(`attempt ${attempt + 1}: too few samples in request code, measured again`);
+          t.diagnostic(
+            `attempt ${attempt + 1}: too few samples in request code (${sampling.samples.length} kept; ` +
+              `${JSON.stringify(sampling.health())}), measured again`,
+          );
         }
       } finally {
         server.close();

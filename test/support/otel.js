@@ -128,8 +128,16 @@ function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 1
   // Before start(), as the profiler does: the frame reader's self-test runs here.
   tracker.enable(sampler.slotView, 0, sampler.frames);
   const samples = [];
+  // Where samples went, summed over windows: for diagnostics.
+  const accounting = { v8Samples: 0, unmatchedSamples: 0, untimedSamples: 0, unmatchedTicks: 0, recovered: 0 };
   const collect = () => {
     const raw = sampler.collect();
+    const { stats } = raw;
+    accounting.v8Samples += stats.v8Samples;
+    accounting.unmatchedSamples += stats.unmatchedSamples;
+    accounting.untimedSamples += stats.untimedSamples;
+    accounting.unmatchedTicks += stats.unmatchedTicks;
+    if (stats.recovered) accounting.recovered++;
     const used = new Set();
     for (const slot of raw.samples.slot) if (slot !== 0) used.add(slot);
     const labels = slots.labelsFor(used);
@@ -163,6 +171,8 @@ function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 1
     slots,
     tracker,
     samples,
+    /** Ticks the handler took and where V8's samples went (see collect()), for diagnostics. */
+    health: () => ({ ticks: sampler.counters().ticks, ...accounting }),
     /** Closes the last window and stops; idempotent. */
     stop() {
       if (stopped) return;
