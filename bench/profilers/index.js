@@ -11,6 +11,7 @@ const LABELS = {
   inspector: 'node:inspector',
   'spanprof-no-export': 'spanprof, windows not written',
   'spanprof-labels': 'spanprof, one withLabels per request',
+  'spanprof-tracking': 'spanprof tracking spans, not sampling',
 };
 
 /** The profiler adapter for a configuration; loaded lazily so a child loads only its own. */
