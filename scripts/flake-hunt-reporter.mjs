@@ -4,15 +4,23 @@
 // again ("attempt N: ..."): a pass that needed them is a near miss.
 export default async function* flakeHuntReporter(source) {
   const open = [];
-  let retries = [];
+  // node:test reports a test's diagnostics after its pass or fail, so each
+  // result waits for the next event that is not one of its diagnostics.
+  let pending;
   for await (const event of source) {
+    if (event.type === 'test:diagnostic') {
+      if (pending !== undefined && event.data.nesting === pending.nesting && /^attempt \d+:/.test(event.data.message)) {
+        (pending.record.retries ??= []).push(event.data.message);
+      }
+      continue;
+    }
+    if (pending !== undefined) {
+      yield `${JSON.stringify(pending.record)}\n`;
+      pending = undefined;
+    }
     if (event.type === 'test:start') {
       open.length = event.data.nesting;
       open.push(event.data.name);
-      continue;
-    }
-    if (event.type === 'test:diagnostic' && /^attempt \d+:/.test(event.data.message)) {
-      retries.push(event.data.message);
       continue;
     }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
@@ -22,9 +30,9 @@ export default async function* flakeHuntReporter(source) {
     // A skipped or todo test passes without having guarded anything.
     if (ok && (data.skip !== undefined || data.todo !== undefined)) continue;
     const error = ok ? undefined : firstLines(data.details?.error);
-    yield `${JSON.stringify({ file: data.file, name, ok, error, retries: retries.length > 0 ? retries : undefined })}\n`;
-    retries = [];
+    pending = { nesting: data.nesting, record: { file: data.file, name, ok, error } };
   }
+  if (pending !== undefined) yield `${JSON.stringify(pending.record)}\n`;
 }
 
 function firstLines(error) {
