@@ -30,12 +30,13 @@ const root = path.resolve(__dirname, '..');
 
 // Files whose tests run the native sampler, in the test process or in a child.
 const SAMPLING = [
-  'bundle', 'cli-demo', 'export-directory', 'export-directory-exit', 'export-lazy-undici', 'export-pyroscope',
-  'install-tarball', 'loader-abi', 'otel-attribution', 'otel-span-labels', 'pprof-background-encoder',
-  'pprof-encode', 'pprof-encode-sync', 'pprof-helper-thread', 'prebuilds', 'register', 'register-exit',
-  'reliability-coexist', 'reliability-exit-faults', 'reliability-hostile-input', 'reliability-label-bytes',
-  'sampler-errors', 'sampler-frames', 'sampler-lifecycle', 'sampler-rate', 'sampler-slots', 'sampler-untimed',
-  'sourcemap-apps', 'sourcemap-broken', 'sourcemap-mapper', 'span-profiler',
+  'bundle', 'cli-demo', 'context-manager-check', 'example-grafana-tempo', 'export-directory',
+  'export-directory-exit', 'export-lazy-undici', 'export-pyroscope', 'install-tarball', 'labels-api',
+  'labels-attribution', 'loader-abi', 'otel-attribution', 'otel-context-tracker', 'otel-span-labels',
+  'pprof-background-encoder', 'pprof-encode', 'pprof-encode-sync', 'pprof-helper-thread', 'prebuilds', 'register',
+  'register-exit', 'reliability-coexist', 'reliability-exit-faults', 'reliability-hostile-input',
+  'reliability-label-bytes', 'sampler-errors', 'sampler-frames', 'sampler-lifecycle', 'sampler-rate', 'sampler-slots',
+  'sampler-untimed', 'sourcemap-apps', 'sourcemap-broken', 'sourcemap-mapper', 'span-profiler', 'start-footprint',
 ].map((name) => `test/${name}.test.js`);
 
 function usage(message) {

@@ -199,15 +199,24 @@ function httpRoundTrip(port) {
   });
 }
 
+let burnersMade = 0;
+
 /**
  * A CPU burner named `name` (its own code, so V8's profile names it). It
- * burns `ms` of this thread's CPU time, not wall time: the sampler ticks
- * while the thread runs, so a loaded machine still gives ~ms/10 samples.
+ * burns `ms` of this thread's CPU time, not wall time.
+ *
+ * Each call compiles new code, even for a name made before: V8 reuses the
+ * compiled function for the same source text, and burners reused from an
+ * earlier sampler's run were seen under a later sampler as "(anonymous)"
+ * (Node 20), which takes their samples out of request code. Make burners
+ * after startSampling.
  */
 function burner(name) {
+  burnersMade++;
   return new Function(
     'cpuNs',
-    `return function ${name}(ms) {
+    `// burner ${burnersMade}
+    return function ${name}(ms) {
       const end = cpuNs() + ms * 1e6;
       let x = 0;
       do { for (let i = 0; i < 2000; i++) x += Math.sqrt(x + i); } while (cpuNs() < end);
