@@ -130,12 +130,11 @@ for (const mechanism of availableMechanisms()) {
       const enough = (rows) =>
         BOUNDARIES.every((kind) => rows[kind].total >= 15) &&
         BOUNDARIES.reduce((sum, kind) => sum + rows[kind].total, 0) >= 300;
-      // On a loaded 2-core machine (Node 26, a busy thread beside) only ~250
-      // of ~580 samples fell in request code, with every tick matched to a
-      // sample: V8's sampling thread ticks on wall time when it gets a CPU,
-      // so the count per CPU millisecond burned is not fixed. So a short
-      // attempt runs again with slices twice as long, at most 3 times. A
-      // wrong label fails every attempt.
+      // Request code once got only ~250 of ~580 samples, every tick matched:
+      // burners reused from an earlier sampler's run were sampled as
+      // "(anonymous)" (see burner). Should an attempt still come up short,
+      // it runs again with slices twice as long, at most 3 times. A wrong
+      // label fails every attempt.
       let rows;
       try {
         for (let attempt = 0; attempt < 3; attempt++, slice *= 2) {

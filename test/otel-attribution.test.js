@@ -106,10 +106,9 @@ for (const mechanism of availableMechanisms()) {
     const enough = (rows) =>
       BOUNDARIES.every((kind) => rows[kind].total >= 20) &&
       BOUNDARIES.reduce((sum, kind) => sum + rows[kind].total, 0) >= 300;
-    // How many samples a millisecond of CPU gets is not fixed on a loaded
-    // machine (V8's sampling thread ticks on wall time when it gets a CPU):
-    // a short attempt runs again with slices twice as long, at most 3 times.
-    // Another request's span fails any attempt, short or not.
+    // Should an attempt come up short of samples in request code (see
+    // labels-attribution), it runs again with slices twice as long, at most
+    // 3 times. Another request's span fails any attempt, short or not.
     let rows;
     try {
       for (let attempt = 0, slice = 5; attempt < 3; attempt++, slice *= 2) {
