@@ -13,18 +13,9 @@
 const { startProfiled, nextTurn } = require('./lib/child-setup');
 const { intOption } = require('./lib/int-option');
 const { parse } = require('./workloads/work');
-const { WindowLog } = require('./profilers/window-log');
 
 const windows = intOption('windows', 25);
 const spans = intOption('spans', 60);
-
-// The log spanprof's configuration times its windows into.
-let log;
-const begin = WindowLog.prototype.begin;
-WindowLog.prototype.begin = function () {
-  log ??= this;
-  return begin.call(this);
-};
 
 (async () => {
   const { profiler, tracer, finish } = startProfiled({ profiler: 'spanprof', window: 3_600_000 });
@@ -38,6 +29,7 @@ WindowLog.prototype.begin = function () {
     }
     await profiler.rotateNow();
   }
+  const log = profiler.windowLog;
   console.log(`Node ${process.version}, ${windows} windows of ${spans} spans`);
   console.log(`CPU ms per window:  ${log.pausesCpuMs.map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`wall ms per window: ${log.pausesMs.map((x) => x.toFixed(1)).join(' ')}`);

@@ -20,6 +20,8 @@ module.exports = {
       rotateNow: () => handle.flush(),
       resetWindows: () => log.reset(),
       windows: () => withOwnPause(log.summary(), handle.stats().profiler.pause),
+      /** Each window's main-thread time, one entry a window (bench/window-cost.js). */
+      windowLog: log,
       stop: () => handle.stop(),
     };
   },
