@@ -11,30 +11,12 @@
 // collectors freed, records `--spans` more: a root span made active and
 // ended, an event-loop turn every 20. Run it with `--profiler none` for the
 // OTel SDK alone; the difference is the profiler's.
-const inspector = require('node:inspector');
 const { intOption } = require('./lib/int-option');
 const { startProfiled, shortSpans, stringOption } = require('./lib/child-setup');
+const { startHeapSampling, totalBytes } = require('./lib/heap-sampling');
 
 const profilerName = stringOption('profiler', 'spanprof');
 const spans = intOption('spans', 20000);
-
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) =>
-  new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-
-/** Self bytes by "function file:line", summed over the sampled call tree. */
-function bytesByFunction(head) {
-  const out = new Map();
-  const walk = (node) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
-    out.set(key, (out.get(key) ?? 0) + node.selfSize);
-    node.children.forEach(walk);
-  };
-  walk(head);
-  return out;
-}
 
 (async () => {
   const { profiler, tracer, finish } = startProfiled({ profiler: profilerName, window: 600_000 });
@@ -42,15 +24,10 @@ function bytesByFunction(head) {
     await shortSpans(tracer, 5000);
     await profiler.rotateNow();
   }
-  await post('HeapProfiler.startSampling', {
-    samplingInterval: 512,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
+  const sampling = await startHeapSampling();
   await shortSpans(tracer, spans);
-  const { profile } = await post('HeapProfiler.stopSampling');
-  const byFunction = bytesByFunction(profile.head);
-  const total = [...byFunction.values()].reduce((a, b) => a + b, 0);
+  const byFunction = await sampling.stop();
+  const total = totalBytes(byFunction);
   console.log(`Node ${process.version}, ${profilerName}: ${(total / spans).toFixed(0)} bytes allocated per span`);
   for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
     console.log(`${(bytes / spans).toFixed(0).padStart(7)}  ${key}`);

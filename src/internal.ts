@@ -33,6 +33,8 @@ const labelsLabelBudget = () => require('./labels/label-budget') as typeof impor
 const log = () => require('./log') as typeof import('./log');
 const nativeLayout = () => require('./native/layout') as typeof import('./native/layout');
 const pprofEncodeInParts = () => require('./pprof/encode-in-parts') as typeof import('./pprof/encode-in-parts');
+const pprofDeferredStringTable = () =>
+  require('./pprof/deferred-string-table') as typeof import('./pprof/deferred-string-table');
 const pprofThreadSlicer = () => require('./pprof/thread-slicer') as typeof import('./pprof/thread-slicer');
 const nativeLoad = () => require('./native/load') as typeof import('./native/load');
 const otel = () => require('./otel') as typeof import('./otel');
@@ -110,6 +112,7 @@ Object.defineProperties(exports, {
   nodeFunctions: lazy(pprofBuildProfiles, 'nodeFunctions'),
   encodeWindowSync: lazy(pprofEncodeWindow, 'encodeWindowSync'),
   encodeInParts: lazy(pprofEncodeInParts, 'encodeInParts'),
+  DeferredStringTable: lazy(pprofDeferredStringTable, 'DeferredStringTable'),
   ThreadSlicer: lazy(pprofThreadSlicer, 'ThreadSlicer'),
   encodedBytes: lazy(pprofEncodedWindow, 'encodedBytes'),
   ExportingSink: lazy(profilerExportingSink, 'ExportingSink'),

@@ -5,9 +5,9 @@ import {
   Location,
   Profile,
   Sample,
-  StringTable,
   ValueType,
 } from 'pprof-format';
+import { DeferredStringTable } from './deferred-string-table';
 
 /** A frame as pprof wants it: a function and the line running in it. */
 export interface FrameRef {
@@ -44,7 +44,7 @@ export interface ProfileShape {
  * label lists shared rather than copied, and arrays walked by index.
  */
 export class ProfileBuilder {
-  private readonly strings = new StringTable();
+  private readonly strings = new DeferredStringTable();
   private readonly functions: PprofFunction[] = [];
   private readonly functionIds = new Map<string, number>();
   private readonly locations: Location[] = [];
