@@ -3,16 +3,18 @@
 // Bytes the main thread allocates to close, build and encode one window,
 // by the function that allocated them.
 //
-//   node bench/window-allocation.js [--runs 3] [--seconds 6]
+//   node bench/window-allocation.js [--runs 3] [--seconds 6] [--warmup 5]
 //
 // Each run is a fresh process: requests back to back on the main thread,
 // each a local root span ('GET /r<n>', 40 routes, each with its own handler
 // function) doing about 1 ms of work around a child span, an event-loop
 // turn every 5 requests. So nearly every sample of the window carries a
 // span of its own, as in a service whose requests are shorter than the
-// 10 ms sampling interval. Two windows warm the code up; the third is
-// measured with V8's sampling heap profiler from the flush to the window's
-// gzip bytes. Allocation, not retention: a scavenge that falls inside the
+// 10 ms sampling interval. `--warmup` windows of 3 s come first: until V8
+// has optimized pprof-format's encoder, its loops allocate an iterator
+// result per element and an array per number, more than the window's own
+// data, and that would hide the rest. The next window is measured with
+// V8's sampling heap profiler from the flush to the window's gzip bytes. Allocation, not retention: a scavenge that falls inside the
 // window's build copies whatever of it is still reachable, and those bytes
 // are what grows V8's young generation (bench/scavenge-survivors.js).
 // Reported: the median run's MiB per window and bytes per sample, and its
@@ -27,6 +29,7 @@ const { startHeapSampling, totalBytes } = require('./lib/heap-sampling');
 
 const runs = intOption('runs', 3);
 const seconds = intOption('seconds', 6);
+const warmup = intOption('warmup', 5);
 
 if (process.argv[2] === '--child') child();
 else parent();
@@ -34,7 +37,7 @@ else parent();
 function parent() {
   const results = [];
   for (let run = 0; run < runs; run++) {
-    const r = spawnSync(process.execPath, [__filename, '--child', '--seconds', String(seconds)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [__filename, '--child', '--seconds', String(seconds), '--warmup', String(warmup)], { encoding: 'utf8' });
     if (r.status !== 0) {
       console.error(`child failed:\n${r.stderr}`);
       process.exit(1);
@@ -43,7 +46,7 @@ function parent() {
   }
   results.sort((a, b) => a.bytesPerSample - b.bytesPerSample);
   const mid = results[Math.floor(results.length / 2)];
-  console.log(`Node ${process.version}; ${runs} runs, one window of ${seconds} s each`);
+  console.log(`Node ${process.version}; ${runs} runs, one window of ${seconds} s each after ${warmup} of 3 s`);
   console.log(
     `runs (samples, MiB, bytes/sample): ${results.map((r) => `${r.samples} ${(r.bytes / 1048576).toFixed(2)} ${r.bytesPerSample.toFixed(0)}`).join(' | ')}`,
   );
@@ -91,7 +94,7 @@ function child() {
     }
   }
   (async () => {
-    for (let w = 0; w < 2; w++) {
+    for (let w = 0; w < warmup; w++) {
       await load(3);
       await handle.flush();
     }
@@ -99,8 +102,7 @@ function child() {
     const sampling = await startHeapSampling(1024);
     await handle.flush();
     const byFunction = await sampling.stop();
-    // The third window is the measured one.
-    const summary = summaries[2];
+    const summary = summaries[warmup];
     await handle.stop();
     fs.rmSync(outputDir, { recursive: true, force: true });
     const bytes = totalBytes(byFunction);

@@ -97,7 +97,6 @@ export class WindowBuild {
   private readonly cpu: StackedProfile;
   private readonly wall: StackedProfile | undefined;
   private readonly labels: SlotLabels;
-  private readonly spans = new Set<string>();
   private cpuSamples = 0;
   private idleSamples = 0;
   private labelledSamples = 0;
@@ -114,11 +113,12 @@ export class WindowBuild {
     const durationNanos =
       window.endEpochNs > window.startEpochNs ? window.endEpochNs - window.startEpochNs : 0n;
     const comments = windowComments(window);
-    const profile = (valueType: string): StackedProfile =>
+    const profile = (valueType: 'cpu' | 'wall'): StackedProfile =>
       new StackedProfile(
         new ProfileBuilder({ valueType, periodNs: window.periodNs, timeNanos, durationNanos, comments }),
         window,
         functions,
+        valueType === 'wall',
       );
     this.cpu = profile('cpu');
     this.wall = withWall ? profile('wall') : undefined;
@@ -130,7 +130,7 @@ export class WindowBuild {
   addSamples(from: number, to: number): void {
     const { nodes, samples } = this.window.raw;
     const nodeCount = nodes.parent.length;
-    const { cpu, wall, labels, spans } = this;
+    const { cpu, wall, labels } = this;
     for (let i = from; i < to; i++) {
       const node = samples.node[i];
       if (node < 0 || node >= nodeCount) continue;
@@ -144,10 +144,7 @@ export class WindowBuild {
         continue;
       }
       const slotLabels = labels.of(samples.slot[i]);
-      if (slotLabels.spanId !== undefined) {
-        this.labelledSamples++;
-        spans.add(slotLabels.spanId);
-      }
+      if (slotLabels.spanId !== undefined) this.labelledSamples++;
       this.cpuSamples++;
       this.cpuNs += sampleCpu;
       cpu.add(node, slotLabels, sampleCpu);
@@ -164,7 +161,7 @@ export class WindowBuild {
         cpuSamples: this.cpuSamples,
         idleSamples: this.idleSamples,
         labelledSamples: this.labelledSamples,
-        spans: this.spans.size,
+        spans: this.labels.spanCount,
         cpuNs: this.cpuNs,
         wallNs: this.wallNs,
         idleCpuNs: this.idleCpuNs,
@@ -183,13 +180,14 @@ class StackedProfile {
   private readonly stacks: (number[] | undefined)[];
   /** Each node's location id; 0 until resolved, -1 for a node without a function. */
   private readonly nodeLocations: Int32Array;
-  private readonly labelSets = new Map<ResolvedLabels, number>();
   private readonly nodeCount: number;
 
   constructor(
     private readonly builder: ProfileBuilder,
     private readonly window: ProfileWindow,
     private readonly functions: readonly (NodeFunction | undefined)[],
+    /** Which of a label set's two ids (cpuSetId, wallSetId) is this profile's. */
+    private readonly isWall: boolean,
   ) {
     this.nodeCount = window.raw.nodes.parent.length;
     this.stacks = new Array<number[] | undefined>(this.nodeCount);
@@ -199,10 +197,11 @@ class StackedProfile {
   add(node: number, labels: ResolvedLabels, valueNs: number): void {
     const stack = this.stack(node);
     if (stack.length === 0) return;
-    let labelSet = this.labelSets.get(labels);
-    if (labelSet === undefined) {
+    let labelSet = this.isWall ? labels.wallSetId : labels.cpuSetId;
+    if (labelSet < 0) {
       labelSet = this.builder.labelSetId(labels.pairs);
-      this.labelSets.set(labels, labelSet);
+      if (this.isWall) labels.wallSetId = labelSet;
+      else labels.cpuSetId = labelSet;
     }
     // Exact while label sets × nodes stays under 2^53: far beyond any window.
     this.builder.addSample(labelSet * this.nodeCount + node, stack, labelSet, 1, valueNs);
@@ -279,22 +278,38 @@ function windowComments(window: ProfileWindow): string[] {
 
 interface ResolvedLabels {
   readonly spanId?: string;
+  readonly traceId?: string;
+  readonly spanName?: string;
+  readonly custom?: LabelPairs;
   readonly pairs: LabelPairs;
+  /** The set's id in the CPU profile and in the wall profile; -1 until added there. */
+  cpuSetId: number;
+  wallSetId: number;
 }
 
-const UNLABELLED: ResolvedLabels = { pairs: [] };
+const UNLABELLED: ResolvedLabels = { pairs: [], cpuSetId: 0, wallSetId: 0 };
 
 /**
  * Slot → label pairs, checked against Pyroscope's formats once per slot.
  * Slots with the same labels share one ResolvedLabels, so their samples
  * merge: a span's labels follow from its id unless custom labels are added.
+ * Sets with a span id, nearly all of them, are matched by that id and then
+ * field by field, with no key built: a window resolves one set per sampled
+ * span, and all it allocates stays reachable until the window is encoded.
  */
 class SlotLabels {
   invalid = 0;
   private readonly resolved = new Map<number, ResolvedLabels>();
+  /** Sets with a span id, by that id: one, or a list when several share it. */
+  private readonly bySpan = new Map<string, ResolvedLabels | ResolvedLabels[]>();
   private readonly byContent = new Map<string, ResolvedLabels>();
 
   constructor(private readonly labels: ReadonlyMap<number, SpanLabels>) {}
+
+  /** Distinct span ids among the sets resolved so far. */
+  get spanCount(): number {
+    return this.bySpan.size;
+  }
 
   of(slot: number): ResolvedLabels {
     if (slot === 0) return UNLABELLED;
@@ -308,33 +323,95 @@ class SlotLabels {
 
   private resolve(labels: SpanLabels | undefined): ResolvedLabels {
     if (!labels) return UNLABELLED;
-    const pairs: (readonly [string, string])[] = [];
     let spanId: string | undefined;
+    let traceId: string | undefined;
+    let spanName: string | undefined;
     if (labels.spanId !== undefined) {
-      if (SPAN_ID_FORMAT.test(labels.spanId)) {
-        spanId = labels.spanId;
-        pairs.push([SPAN_ID_LABEL, spanId]);
-      } else this.invalid++;
+      if (SPAN_ID_FORMAT.test(labels.spanId)) spanId = labels.spanId;
+      else this.invalid++;
     }
     if (labels.traceId !== undefined) {
-      if (TRACE_ID_FORMAT.test(labels.traceId)) pairs.push([TRACE_ID_LABEL, labels.traceId]);
+      if (TRACE_ID_FORMAT.test(labels.traceId)) traceId = labels.traceId;
       else this.invalid++;
     }
     if (labels.spanName !== undefined) {
       const name = labels.spanName;
-      if (name.length > 0 && utf8Length(name) <= MAX_LABEL_VALUE_LENGTH) pairs.push([SPAN_NAME_LABEL, name]);
+      if (name.length > 0 && utf8Length(name) <= MAX_LABEL_VALUE_LENGTH) spanName = name;
       else this.invalid++;
     }
     // Checked by withLabels when they were set.
-    if (labels.custom !== undefined) for (const pair of labels.custom) pairs.push(pair);
+    const custom = labels.custom !== undefined && labels.custom.length > 0 ? labels.custom : undefined;
+    if (spanId !== undefined) return this.withSpanId(spanId, traceId, spanName, custom);
+    const pairs = labelPairs(undefined, traceId, spanName, custom);
     if (pairs.length === 0) return UNLABELLED;
     const key = contentKey(pairs);
     const known = this.byContent.get(key);
     if (known !== undefined) return known;
-    const r = { spanId, pairs };
+    const r: ResolvedLabels = { traceId, spanName, custom, pairs, cpuSetId: -1, wallSetId: -1 };
     this.byContent.set(key, r);
     return r;
   }
+
+  private withSpanId(
+    spanId: string,
+    traceId: string | undefined,
+    spanName: string | undefined,
+    custom: LabelPairs | undefined,
+  ): ResolvedLabels {
+    const known = this.bySpan.get(spanId);
+    if (known !== undefined) {
+      if (!Array.isArray(known)) {
+        if (sameLabels(known, traceId, spanName, custom)) return known;
+      } else {
+        for (let i = 0; i < known.length; i++) if (sameLabels(known[i], traceId, spanName, custom)) return known[i];
+      }
+    }
+    const r: ResolvedLabels = {
+      spanId,
+      traceId,
+      spanName,
+      custom,
+      pairs: labelPairs(spanId, traceId, spanName, custom),
+      cpuSetId: -1,
+      wallSetId: -1,
+    };
+    if (known === undefined) this.bySpan.set(spanId, r);
+    else if (Array.isArray(known)) known.push(r);
+    else this.bySpan.set(spanId, [known, r]);
+    return r;
+  }
+}
+
+function labelPairs(
+  spanId: string | undefined,
+  traceId: string | undefined,
+  spanName: string | undefined,
+  custom: LabelPairs | undefined,
+): LabelPairs {
+  const pairs: (readonly [string, string])[] = [];
+  if (spanId !== undefined) pairs.push([SPAN_ID_LABEL, spanId]);
+  if (traceId !== undefined) pairs.push([TRACE_ID_LABEL, traceId]);
+  if (spanName !== undefined) pairs.push([SPAN_NAME_LABEL, spanName]);
+  if (custom !== undefined) for (let i = 0; i < custom.length; i++) pairs.push(custom[i]);
+  return pairs;
+}
+
+function sameLabels(
+  r: ResolvedLabels,
+  traceId: string | undefined,
+  spanName: string | undefined,
+  custom: LabelPairs | undefined,
+): boolean {
+  return r.traceId === traceId && r.spanName === spanName && samePairs(r.custom, custom);
+}
+
+function samePairs(a: LabelPairs | undefined, b: LabelPairs | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
+  }
+  return true;
 }
 
 /**
