@@ -77,8 +77,7 @@ async function play(steps, { mechanism, capacity }) {
   const endedAtClose = new Map();
   let closes = 0;
   const closeWindow = () => {
-    const used = new Set(window.map((s) => s.slot).filter((s) => s !== 0));
-    const labels = t.slots.labelsFor(used);
+    const labels = t.slots.labelsFor(window.map((s) => s.slot));
     t.slots.windowClosed();
     closes++;
     for (const s of window) {

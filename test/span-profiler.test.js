@@ -23,7 +23,7 @@ function fixedLabels(table) {
     labelsFor(slots) {
       calls.push('labelsFor');
       const out = new Map();
-      for (const s of slots) if (table.has(s)) out.set(s, table.get(s));
+      for (let i = 0; i < slots.length; i++) if (table.has(slots[i])) out.set(slots[i], table.get(slots[i]));
       return out;
     },
     windowClosed() {

@@ -1,4 +1,4 @@
-import type { Profile } from 'pprof-format';
+import type { Label, Profile } from 'pprof-format';
 import { NodeKind } from '../native/types';
 import type { FrameMapper } from '../sourcemap/types';
 import type { ProfileWindow, SpanLabels } from '../window/profile-window';
@@ -199,7 +199,7 @@ class StackedProfile {
     if (stack.length === 0) return;
     let labelSet = this.isWall ? labels.wallSetId : labels.cpuSetId;
     if (labelSet < 0) {
-      labelSet = this.builder.labelSetId(labels.pairs);
+      labelSet = this.builder.addLabelSet(pprofLabels(this.builder, labels));
       if (this.isWall) labels.wallSetId = labelSet;
       else labels.cpuSetId = labelSet;
     }
@@ -281,13 +281,12 @@ interface ResolvedLabels {
   readonly traceId?: string;
   readonly spanName?: string;
   readonly custom?: LabelPairs;
-  readonly pairs: LabelPairs;
   /** The set's id in the CPU profile and in the wall profile; -1 until added there. */
   cpuSetId: number;
   wallSetId: number;
 }
 
-const UNLABELLED: ResolvedLabels = { pairs: [], cpuSetId: 0, wallSetId: 0 };
+const UNLABELLED: ResolvedLabels = { cpuSetId: 0, wallSetId: 0 };
 
 /**
  * Slot → label pairs, checked against Pyroscope's formats once per slot.
@@ -342,12 +341,11 @@ class SlotLabels {
     // Checked by withLabels when they were set.
     const custom = labels.custom !== undefined && labels.custom.length > 0 ? labels.custom : undefined;
     if (spanId !== undefined) return this.withSpanId(spanId, traceId, spanName, custom);
-    const pairs = labelPairs(undefined, traceId, spanName, custom);
-    if (pairs.length === 0) return UNLABELLED;
-    const key = contentKey(pairs);
+    if (traceId === undefined && spanName === undefined && custom === undefined) return UNLABELLED;
+    const key = contentKey(traceId, spanName, custom);
     const known = this.byContent.get(key);
     if (known !== undefined) return known;
-    const r: ResolvedLabels = { traceId, spanName, custom, pairs, cpuSetId: -1, wallSetId: -1 };
+    const r: ResolvedLabels = { traceId, spanName, custom, cpuSetId: -1, wallSetId: -1 };
     this.byContent.set(key, r);
     return r;
   }
@@ -371,7 +369,6 @@ class SlotLabels {
       traceId,
       spanName,
       custom,
-      pairs: labelPairs(spanId, traceId, spanName, custom),
       cpuSetId: -1,
       wallSetId: -1,
     };
@@ -382,18 +379,15 @@ class SlotLabels {
   }
 }
 
-function labelPairs(
-  spanId: string | undefined,
-  traceId: string | undefined,
-  spanName: string | undefined,
-  custom: LabelPairs | undefined,
-): LabelPairs {
-  const pairs: (readonly [string, string])[] = [];
-  if (spanId !== undefined) pairs.push([SPAN_ID_LABEL, spanId]);
-  if (traceId !== undefined) pairs.push([TRACE_ID_LABEL, traceId]);
-  if (spanName !== undefined) pairs.push([SPAN_NAME_LABEL, spanName]);
-  if (custom !== undefined) for (let i = 0; i < custom.length; i++) pairs.push(custom[i]);
-  return pairs;
+/** The set's labels in `builder`'s profile: span id, trace id, span name, then custom labels. */
+function pprofLabels(builder: ProfileBuilder, r: ResolvedLabels): Label[] {
+  const labels: Label[] = [];
+  if (r.spanId !== undefined) labels.push(builder.label(SPAN_ID_LABEL, r.spanId));
+  if (r.traceId !== undefined) labels.push(builder.label(TRACE_ID_LABEL, r.traceId));
+  if (r.spanName !== undefined) labels.push(builder.label(SPAN_NAME_LABEL, r.spanName));
+  const { custom } = r;
+  if (custom !== undefined) for (let i = 0; i < custom.length; i++) labels.push(builder.label(custom[i][0], custom[i][1]));
+  return labels;
 }
 
 function sameLabels(
@@ -415,12 +409,12 @@ function samePairs(a: LabelPairs | undefined, b: LabelPairs | undefined): boolea
 }
 
 /**
- * One string per distinct label list. Keys never hold NUL (label names are
- * checked); each value is preceded by its length, so no value can pass for
- * the end of one pair and the start of another.
+ * One string per distinct label list without a span id. Each value is
+ * preceded by its length, so no value can pass for the end of one pair and
+ * the start of another; label names hold no NUL (withLabels checks them).
  */
-function contentKey(pairs: LabelPairs): string {
-  let key = '';
-  for (let i = 0; i < pairs.length; i++) key += `${pairs[i][0]}\u0000${pairs[i][1].length}:${pairs[i][1]}`;
+function contentKey(traceId: string | undefined, spanName: string | undefined, custom: LabelPairs | undefined): string {
+  let key = `${traceId ?? ''}\u0000${spanName === undefined ? '-' : `${spanName.length}:${spanName}`}`;
+  if (custom !== undefined) for (let i = 0; i < custom.length; i++) key += `\u0000${custom[i][0]}\u0000${custom[i][1].length}:${custom[i][1]}`;
   return key;
 }

@@ -72,17 +72,18 @@ export class ProfileBuilder {
     return id;
   }
 
+  /** A string label of this profile, for a label set (addLabelSet). */
+  label(key: string, value: string): Label {
+    return new Label({ key: this.strings.dedup(key), str: this.strings.dedup(value) });
+  }
+
   /**
-   * A new label set, by id: the caller keeps one id per distinct set. Id 0
-   * is the empty set.
+   * A new label set, by id, from labels made by `label`: the caller keeps
+   * one id per distinct set. The array is kept, not copied. Id 0 is the
+   * empty set.
    */
-  labelSetId(labels: LabelPairs): number {
-    if (labels.length === 0) return 0;
-    const set = new Array<Label>(labels.length);
-    for (let i = 0; i < labels.length; i++) {
-      set[i] = new Label({ key: this.strings.dedup(labels[i][0]), str: this.strings.dedup(labels[i][1]) });
-    }
-    return this.labelSets.push(set) - 1;
+  addLabelSet(labels: Label[]): number {
+    return labels.length === 0 ? 0 : this.labelSets.push(labels) - 1;
   }
 
   /**

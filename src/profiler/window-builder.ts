@@ -20,17 +20,11 @@ export function buildWindow(
   ticks: TickDelta,
   periodNs: number,
 ): ProfileWindow {
-  const slots = new Set<number>();
   const samples = raw.samples.slot;
-  for (let i = 0; i < samples.length; i++) {
-    if (samples[i] !== 0) slots.add(samples[i]);
-  }
-  const labels: Map<number, SpanLabels> = slots.size > 0 ? source.labelsFor(slots) : new Map<number, SpanLabels>();
+  const labels: Map<number, SpanLabels> = source.labelsFor(samples);
   let unlabelled = 0;
-  if (slots.size > 0) {
-    for (let i = 0; i < samples.length; i++) {
-      if (samples[i] !== 0 && !labels.has(samples[i])) unlabelled++;
-    }
+  for (let i = 0; i < samples.length; i++) {
+    if (samples[i] !== 0 && !labels.has(samples[i])) unlabelled++;
   }
   source.windowClosed();
   return {

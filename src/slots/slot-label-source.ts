@@ -18,8 +18,12 @@ export interface SlotStats {
  * context switch in between): ids free at a boundary are reused at once.
  */
 export interface SlotLabelSource {
-  /** Labels of these slots as they are now; called on the JS thread right after a window closes. */
-  labelsFor(slots: Iterable<number>): Map<number, SpanLabels>;
+  /**
+   * Labels of these slots as they are now; called on the JS thread right
+   * after a window closes. Zeros (no span) and repeats are allowed: the
+   * window's own per-sample slots are passed as they are.
+   */
+  labelsFor(slots: ArrayLike<number>): Map<number, SpanLabels>;
   /** Called after labelsFor for each closed window: slots retired before this call may now be reused. */
   windowClosed(): void;
   /** Counters: live slots, capacity, overflows, etc. */

@@ -295,9 +295,10 @@ export class SlotTable implements SlotLabelSource {
     };
   }
 
-  labelsFor(slots: Iterable<number>): Map<number, SpanLabels> {
+  labelsFor(slots: ArrayLike<number>): Map<number, SpanLabels> {
     const out = new Map<number, SpanLabels>();
-    for (const slot of slots) {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
       const owner = slot > 0 ? this.owners[slot] : undefined;
       if (owner !== undefined && !out.has(slot)) out.set(slot, this.traceIds ? owner.labels() : withoutTraceId(owner.labels()));
     }

@@ -138,9 +138,7 @@ function startSampling({ capacity, mechanism, windowMs = 500, intervalMicros = 1
     accounting.untimedSamples += stats.untimedSamples;
     accounting.unmatchedTicks += stats.unmatchedTicks;
     if (stats.recovered) accounting.recovered++;
-    const used = new Set();
-    for (const slot of raw.samples.slot) if (slot !== 0) used.add(slot);
-    const labels = slots.labelsFor(used);
+    const labels = slots.labelsFor(raw.samples.slot);
     slots.windowClosed();
     const stacks = new Map();
     const stackOf = (node) => {
