@@ -2,7 +2,7 @@
 'use strict';
 // What spanprof adds to starting and ending a span.
 //
-//   node bench/span-start.js [--runs 6] [--requests 20000]
+//   node bench/span-start.js [--runs 6] [--requests 20000] [--batch N]
 //
 // Each configuration runs in a fresh child process of this same `node`,
 // alternating A B A B. A request is a root span made active with
@@ -12,11 +12,18 @@
 //   wrapped    the same provider wrapped by ProfilingTracerProvider, with
 //              spanprof's context tracker enabled as start() enables it
 //              (frame-slot where this Node allows, else hooks)
-//   hooks      the same, with the tracker on its hook mechanism (where
-//              frame-slot is the default, to compare the two)
+//   processor  the SDK's provider with spanprof's ProfilingSpanProcessor
+//              (the SDK calls it at span start and end) instead of the
+//              wrapper, the tracker enabled as for `wrapped`
+//   hooks      the same as `wrapped`, with the tracker on its hook mechanism
+//              (where frame-slot is the default, to compare the two)
 //   labels     `wrapped`, with each request inside withLabels({ tenant })
 //              (50 tenants), label sets bounded per window as start()
 //              bounds them: what custom labels add per request
+// A round runs its requests back to back, or with `--batch N`, a turn of
+// the event loop after every N of them, as a service's requests come: the
+// slot table's timer then runs between them, and what it frees dies young
+// instead of living through the whole round (its CPU is in the figure).
 // Reported: median CPU ns per request and per span over the runs (each run
 // the median of its rounds), and what the wrapper adds per span.
 // Run `npm run build:ts` first.
@@ -27,17 +34,19 @@ const { median } = require('./lib/stats');
 
 const dist = path.join(__dirname, '..', 'dist');
 
-if (process.argv[2] === '--child') child(process.argv[3], intOption('requests', 20000));
-else parent(intOption('runs', 6), intOption('requests', 20000));
+if (process.argv[2] === '--child') child(process.argv[3], intOption('requests', 20000), intOption('batch', 0));
+else parent(intOption('runs', 6), intOption('requests', 20000), intOption('batch', 0));
 
-function parent(runs, requests) {
+function parent(runs, requests, batch) {
   const { asyncContextFacts } = require(path.join(dist, 'internal'));
-  const configs = asyncContextFacts().contextFrame ? ['sdk', 'wrapped', 'hooks', 'labels'] : ['sdk', 'wrapped', 'labels'];
+  const configs = asyncContextFacts().contextFrame
+    ? ['sdk', 'wrapped', 'processor', 'hooks', 'labels']
+    : ['sdk', 'wrapped', 'processor', 'labels'];
   const results = Object.fromEntries(configs.map((c) => [c, []]));
   const mechanisms = {};
   for (let run = 0; run < runs; run++) {
     for (const config of configs) {
-      const r = spawnSync(process.execPath, [__filename, '--child', config, '--requests', String(requests)], {
+      const r = spawnSync(process.execPath, [__filename, '--child', config, '--requests', String(requests), ...(batch > 0 ? ['--batch', String(batch)] : [])], {
         encoding: 'utf8',
       });
       if (r.status !== 0) {
@@ -50,9 +59,10 @@ function parent(runs, requests) {
     }
   }
   const sdk = median(results.sdk);
-  console.log(`Node ${process.version}; ${runs} runs x ${requests} requests (2 spans each)`);
+  const shape = batch > 0 ? `, a turn every ${batch}` : ', back to back';
+  console.log(`Node ${process.version}; ${runs} runs x ${requests} requests (2 spans each${shape})`);
   console.log('config    tracker         CPU ns/request   ns/span   added ns/span | runs');
-  const summary = { node: process.version, configs: {} };
+  const summary = { node: process.version, batch, configs: {} };
   for (const config of configs) {
     const m = median(results[config]);
     const added = (m - sdk) / 2;
@@ -69,16 +79,20 @@ function parent(runs, requests) {
   console.log(JSON.stringify(summary));
 }
 
-function child(config, requests) {
+function child(config, requests, batch) {
   const { context } = require('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
   const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
   context.setGlobalContextManager(new AsyncLocalStorageContextManager());
-  let provider = new BasicTracerProvider();
+  const internal = require(path.join(dist, 'internal'));
+  let provider =
+    config === 'processor'
+      ? new BasicTracerProvider({ spanProcessors: [new internal.ProfilingSpanProcessor()] })
+      : new BasicTracerProvider();
   let mechanism;
-  if (config === 'wrapped' || config === 'hooks' || config === 'labels') {
-    const { ContextTracker, ProfilingTracerProvider, SlotTable, loadNative } = require(path.join(dist, 'internal'));
-    provider = new ProfilingTracerProvider(provider);
+  if (config !== 'sdk') {
+    const { ContextTracker, ProfilingTracerProvider, SlotTable, loadNative } = internal;
+    if (config !== 'processor') provider = new ProfilingTracerProvider(provider);
     const slots = new SlotTable();
     const native = loadNative();
     const sampler = native.ok ? new native.binding.Sampler(10_000) : undefined;
@@ -109,7 +123,10 @@ function child(config, requests) {
   // is preempted would otherwise be charged for the other process's work.
   async function round() {
     const c0 = process.cpuUsage();
-    for (let i = 0; i < requests; i++) request();
+    for (let i = 0; i < requests; i++) {
+      request();
+      if (batch > 0 && (i + 1) % batch === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
     const c = process.cpuUsage(c0);
     // A macrotask between rounds: finalizers and timers run as in a service.
     await new Promise((resolve) => setImmediate(resolve));
