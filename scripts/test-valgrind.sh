@@ -5,8 +5,8 @@
 # reachable" or, for the inspector thread's TLS, "possibly lost", which do
 # not fail the run. scripts/valgrind-coexist.supp hides errors inside the
 # Datadog profiler's own binary, which the coexistence session loads, and
-# scripts/valgrind-node.supp one allocation Node 24 makes before any addon
-# loads; each says why.
+# scripts/valgrind-node.supp allocations Node makes on its own and the reads
+# of V8's conservative stack scan; each says why.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
