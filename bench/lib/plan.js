@@ -11,13 +11,20 @@ const FULL = {
   mode: 'full',
   // ~5 s of work (1100 batches of ~4.7 ms) with windows every 4 s: one
   // window closes inside the measured work, so its cost is counted about
-  // twice as often as with the default 10 s windows. Seven windows close in
+  // twice as often as with the default 10 s windows. Ten windows close in
   // the warm-up first, four of them over 20,000 short spans: the span path
   // is optimized by then, as in a service that has run for a minute (three
   // windows alone left about 40 of spanprof's functions to be optimized for
   // the first time inside the measured work: `--trace-opt`). What the
   // start-up and the warm-up cost is reported on its own.
-  cpu: { rounds: 9, batches: 1100, window: 4000, warmupWindows: 3, warmupSpans: 20_000, configs: CONFIGS },
+  // A window's path (pprof-format's encoder above all) gets hot by the
+  // samples it encodes, not by time: after 3 warm-up windows of 110 batches
+  // (about 55 samples each), V8 still optimized 8 to 11 of its functions
+  // for the first time inside the measured work, 40 to 50 ms on its compiler
+  // threads, about 1% of the work (Node 20, `--trace-opt`). After 6 windows
+  // of 370 batches (about 170 samples each, some 1,500 in all, where a busy
+  // service at 10 s windows encodes 6,000 in its first minute): 0 to 2.
+  cpu: { rounds: 9, batches: 1100, window: 4000, warmupWindows: 6, warmupWindowBatches: 370, warmupSpans: 20_000, configs: CONFIGS },
   http: { rounds: 4, warmup: 1.5, duration: 10, window: 10_000, concurrency: 32, configs: CONFIGS },
   'async-heavy': { rounds: 4, warmup: 1.5, duration: 10, window: 10_000, concurrency: 32, configs: CONFIGS },
   // The headline figures: a fixed request rate (open loop), `load` times the
@@ -27,8 +34,14 @@ const FULL = {
   // Windows every 3 s: after the one closed in the warm-up (one-time costs),
   // two close inside the measured 6 s, so window costs count 3.3 times as
   // often as with the default 10 s windows, for every profiler alike.
-  'http-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 3000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
-  'async-rate': { rounds: 9, warmup: 1.5, duration: 6, window: 3000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
+  // A 7.5 s warm-up (a window closed by hand, two by the timer): after only
+  // 1.5 s, V8 was still compiling the server's code, the SDK's and each
+  // profiler's inside the measured 6 s. CPU per request on threads other
+  // than the main one and V8's profiler thread (compiler and GC workers),
+  // Node 20 at 1,100 req/s, 3 rounds: no profiler 13.0 µs after 1.5 s,
+  // 2.8 after 7.5; spanprof 25.6 and 6.1; the peer 20.5 and 8.4.
+  'http-rate': { rounds: 9, warmup: 7.5, duration: 6, window: 3000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
+  'async-rate': { rounds: 9, warmup: 7.5, duration: 6, window: 3000, concurrency: 256, load: 0.7, configs: [...HEADLINE, 'spanprof-labels'] },
   scaling: {
     rounds: 2,
     warmup: 1,

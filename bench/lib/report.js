@@ -50,9 +50,9 @@ function rowsOf(summaries, part, cells) {
 }
 
 /** Medians of the CPU a configuration added, by thread; older summaries have none. */
-function byThread(r) {
-  const ms = (x) => (x === undefined || Number.isNaN(x.median) ? '—' : signed(x.median, 0));
-  return r.mainOverMs === undefined ? '—' : `${ms(r.mainOverMs)} / ${ms(r.profilerThreadMs)} / ${ms(r.otherThreadsOverMs)}`;
+function byThread(main, profiler, other, digits = 0) {
+  const fmt = (x) => (x === undefined || Number.isNaN(x.median) ? '—' : signed(x.median, digits));
+  return main === undefined || Number.isNaN(main.median) ? '—' : `${fmt(main)} / ${fmt(profiler)} / ${fmt(other)}`;
 }
 
 function cpuSection(summaries) {
@@ -61,7 +61,7 @@ function cpuSection(summaries) {
     `### cpu: fixed work through a five-level call tree (${p.batches} batches of spans), windows every ${p.window / 1000} s`,
     '',
     'Process CPU time (all threads) and wall time of the same fixed work, against the baseline of the same round. ' +
-      `The warm-up before it closes ${p.warmupWindows + (p.warmupSpans ? 4 : 0)} windows` +
+      `The warm-up before it closes ${perNode(summaries, 'cpu', (q) => q.warmupWindows + (q.warmupSpans ? 4 : 0))} windows` +
       (p.warmupSpans ? `, four of them over ${p.warmupSpans} short spans, so that V8 has optimized the span path` : '') +
       '; "start-up and warm-up" is the process CPU before the measured work, over the baseline\'s: what a service pays once.' +
       (p.warmupSpans ? ' Peak RSS is the whole process\'s, so it includes the short spans of the warm-up (over 10,000 a second).' : ''),
@@ -71,10 +71,21 @@ function cpuSection(summaries) {
       rowsOf(summaries, 'cpu', (r, c) =>
         c === 'none'
           ? ['baseline', 'baseline', '—', '—', '0', '—', '—', '—']
-          : [range(r.cpuOverheadPct, signed), range(r.wallOverheadPct, signed), byThread(r), range(r.startOverMs, (x) => signed(x, 0)), range(r.rssOverMiB, signed), pauses(r.windows), cpuPauses(r.windows), kib(r.windows?.gzBytes)],
+          : [range(r.cpuOverheadPct, signed), range(r.wallOverheadPct, signed), byThread(r.mainOverMs, r.profilerThreadMs, r.otherThreadsOverMs), range(r.startOverMs, (x) => signed(x, 0)), range(r.rssOverMiB, signed), pauses(r.windows), cpuPauses(r.windows), kib(r.windows?.gzBytes)],
       ),
     ),
   ].join('\n');
+}
+
+/**
+ * A plan setting as the text says it: one value when every Node's run used
+ * the same, else each Node's (parts of the table can come from runs of
+ * different days).
+ */
+function perNode(summaries, part, value) {
+  const texts = summaries.map((s) => String(value(s.meta.plan[part])));
+  if (new Set(texts).size === 1) return texts[0];
+  return summaries.map((s, i) => `${texts[i]} on Node ${nodeOf(s)}`).join(', ');
 }
 
 /** Fixed-rate parts: CPU per request at a load that keeps the server busy, not saturated. */
@@ -86,16 +97,18 @@ function rateSection(summaries, part, what) {
     '',
     `Open loop: requests leave a separate client process on a fixed schedule (${rates}: ${p.load * 100}% of what the baseline ` +
       `served saturated at the start of the same run), up to ${p.concurrency} in flight; ${p.rounds} rounds of ${p.duration} s ` +
-      `measured after ${p.warmup} s of warm-up, windows every ${p.window / 1000} s. CPU per request is the server process's CPU ` +
-      'time (all threads) over the requests it served; ELU is the share of the interval its event loop was busy. Latency runs from ' +
-      'when a request was due.',
+      `measured after ${perNode(summaries, part, (q) => q.warmup)} s of warm-up, windows every ${p.window / 1000} s. CPU per request is the server process's CPU ` +
+      'time (all threads) over the requests it served, and the CPU a configuration added per request is split by thread: the main ' +
+      "thread, V8's profiler thread, the rest (V8's GC and compiler workers, libuv's pool). ELU is the share of the interval its " +
+      'event loop was busy. Latency runs from when a request was due.',
     '',
     table(
-      ['configuration', 'Node', 'CPU / request %', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'peak RSS less new space Δ MiB', 'V8 new space max MiB', 'pause p50 / max ms (all stretches p50)', 'skipped'],
+      ['configuration', 'Node', 'CPU / request %', 'CPU Δ µs / request: main / V8 profiler thread / other threads', 'ELU', 'p50 latency', 'p99 latency', 'peak RSS Δ MiB', 'peak RSS less new space Δ MiB', 'V8 new space max MiB', 'pause p50 / max ms (all stretches p50)', 'skipped'],
       rowsOf(summaries, part, (r, c) =>
         c === 'none'
           ? [
               `baseline: ${range(r.cpuUsPerRequest, (x) => num(x, 0))} µs`,
+              '—',
               range(r.elu, (x) => num(x, 2)),
               '1×',
               '1×',
@@ -107,6 +120,7 @@ function rateSection(summaries, part, what) {
             ]
           : [
               range(r.cpuPerRequestPct, signed),
+              byThread(r.mainOverUsPerRequest, r.profilerThreadUsPerRequest, r.otherThreadsOverUsPerRequest, 1),
               range(r.elu, (x) => num(x, 2)),
               range(r.p50Ratio, ratio),
               range(r.p99Ratio, ratio),

@@ -93,6 +93,11 @@ function otherThreadsMs(r) {
   return sum;
 }
 
+/** Thread milliseconds over the requests a server served, in µs per request. */
+function perRequestUs(r, ms) {
+  return r.server?.served > 0 ? (ms * 1000) / r.server.served : NaN;
+}
+
 function summarizeHttp(trials, configs) {
   return perConfig(trials, configs, {
     throughputLossPct: (r, b) => (1 - r.throughput / b.throughput) * 100,
@@ -107,6 +112,10 @@ function summarizeHttp(trials, configs) {
         : r.server.rssMiB - r.server.newSpaceMaxMiB - (b.server.rssMiB - b.server.newSpaceMaxMiB),
     newSpaceMaxMiB: (r) => r.server.newSpaceMaxMiB ?? NaN,
     cpuUsPerRequest: (r) => r.cpuUsPerRequest,
+    // Where the extra CPU per request ran, µs: the main thread, V8's profiler thread, the rest.
+    mainOverUsPerRequest: (r, b) => perRequestUs(r, threadMs(r.server, 'main')) - perRequestUs(b, threadMs(b.server, 'main')),
+    profilerThreadUsPerRequest: (r) => perRequestUs(r, threadMs(r.server, PROFILER_THREAD)),
+    otherThreadsOverUsPerRequest: (r, b) => perRequestUs(r, otherThreadsMs(r.server)) - perRequestUs(b, otherThreadsMs(b.server)),
     throughput: (r) => r.throughput,
     errors: (r) => r.errors,
     // Open loop: how busy the server's event loop was, and requests it could not take.

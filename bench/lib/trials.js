@@ -11,7 +11,7 @@ function flags(obj) {
 }
 
 function cpuTrial(config, p, ingest) {
-  return runJson(script('cpu'), flags({ profiler: config, batches: p.batches, window: p.window, 'warmup-windows': p.warmupWindows, 'warmup-spans': p.warmupSpans, ingest }));
+  return runJson(script('cpu'), flags({ profiler: config, batches: p.batches, window: p.window, 'warmup-windows': p.warmupWindows, 'warmup-window-batches': p.warmupWindowBatches, 'warmup-spans': p.warmupSpans, ingest }));
 }
 
 /** The server in one process, the load client in another; open loop when `p.rate` is set. */

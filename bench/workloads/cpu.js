@@ -28,9 +28,11 @@ async function run(batches, tracer, calls = CALLS_PER_BATCH) {
   const { profiler, tracer, finish } = startProfiled(args);
   // The first windows pay one-time costs (lazy loading, JIT of the encoder
   // and of the span path): a long-running service pays them once, so the
-  // warm-up closes `--warmup-windows` windows (default 1).
+  // warm-up closes `--warmup-windows` windows (default 1) of
+  // `--warmup-window-batches` batches each (default a tenth of the work).
+  const warmupBatches = args['warmup-window-batches'] ?? Math.ceil(args.batches / 10);
   for (let w = 0; w < (args['warmup-windows'] ?? 1); w++) {
-    await run(Math.ceil(args.batches / 10), tracer);
+    await run(warmupBatches, tracer);
     await profiler.rotateNow();
   }
   // V8 optimizes a function once it has run enough, counted in calls and

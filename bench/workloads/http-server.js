@@ -2,14 +2,16 @@
 // The service under load: node:http on 127.0.0.1, one span per request.
 // The load client brackets its measured interval with /_bench/begin and
 // /_bench/end; the server answers /_bench/end with its own figures: process
-// CPU (all threads), event-loop utilization and requests served in the
-// interval, peak RSS, and the profiler's per-window costs. /_bench/rotate
+// CPU (all threads, and by thread), event-loop utilization and requests
+// served in the interval, peak RSS, and the profiler's per-window costs.
+// /_bench/rotate
 // closes a window during the warm-up; /_bench/exit stops the profiler and
 // exits.
 const http = require('node:http');
 const v8 = require('node:v8');
 const { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs } = require('../lib/child-setup');
 const { handler } = require('./handlers');
+const { threadCpu, threadCpuDeltaMs } = require('../lib/thread-cpu');
 
 const args = parseArgs();
 const { profiler, tracer, finish } = startProfiled(args);
@@ -65,13 +67,15 @@ const server = http.createServer((req, res) => {
   }
   if (req.url === '/_bench/begin') {
     profiler.resetWindows();
-    mark = { cpu: process.cpuUsage(), served, t: process.hrtime.bigint(), elu: performance.eventLoopUtilization() };
+    mark = { cpu: process.cpuUsage(), threads: threadCpu(), served, t: process.hrtime.bigint(), elu: performance.eventLoopUtilization() };
     res.end('{}');
     return;
   }
   if (req.url === '/_bench/end') {
     const body = {
       cpuUs: cpuUs(mark.cpu),
+      // Where that CPU ran: the main thread, V8's profiler thread, the rest.
+      threadsMs: threadCpuDeltaMs(mark.threads, threadCpu()),
       served: served - mark.served,
       wallMs: Number(process.hrtime.bigint() - mark.t) / 1e6,
       // Share of the interval the event loop was busy: how loaded the server was.
