@@ -3,7 +3,7 @@
 // The overhead benchmark suite: spanprof beside the other Node profilers.
 //
 //   node bench/run.js [--quick] [--only cpu,http,async-heavy,http-rate,async-rate,scaling,rotations,context]
-//                     [--rate http-rate=800,async-rate=600]
+//                     [--rate http-rate=800,async-rate=600] [--warmup http-rate=1.5]
 //   node scripts/with-node.js 24 -- node bench/run.js      (the same on Node 24)
 //
 // Installs nothing: run `npm ci` at the root and in bench/ and build the
@@ -36,16 +36,23 @@ const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : PARTS;
 for (const p of only) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
 // Open-loop parts and the server workload each runs.
 const RATE_PARTS = { 'http-rate': 'http', 'async-rate': 'async-heavy' };
-const rateAt = argv.indexOf('--rate');
-const rates = Object.fromEntries(
-  (rateAt >= 0 ? argv[rateAt + 1].split(',') : []).map((kv) => {
-    const [part, value] = kv.split('=');
-    if (!(part in RATE_PARTS) || !(Number(value) > 0)) {
-      throw new Error(`--rate takes part=requests per second for ${Object.keys(RATE_PARTS).join(', ')}; got ${kv}`);
-    }
-    return [part, Number(value)];
-  }),
-);
+/** `--flag part=number,...` for the given parts, as { part: number }. */
+function partValues(flag, parts, what) {
+  const at = argv.indexOf(flag);
+  return Object.fromEntries(
+    (at >= 0 ? argv[at + 1].split(',') : []).map((kv) => {
+      const [part, value] = kv.split('=');
+      if (!parts.includes(part) || !(Number(value) > 0)) {
+        throw new Error(`${flag} takes part=${what} for ${parts.join(', ')}; got ${kv}`);
+      }
+      return [part, Number(value)];
+    }),
+  );
+}
+const rates = partValues('--rate', Object.keys(RATE_PARTS), 'requests per second');
+// Seconds of warm-up before the measured interval, instead of the plan's.
+const warmups = partValues('--warmup', ['http', 'async-heavy', ...Object.keys(RATE_PARTS)], 'seconds');
+for (const [part, seconds] of Object.entries(warmups)) plan[part].warmup = seconds;
 
 const resultsDir = path.join(__dirname, 'results');
 const repoRoot = path.resolve(__dirname, '..');
