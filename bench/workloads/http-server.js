@@ -4,9 +4,8 @@
 // /_bench/end; the server answers /_bench/end with its own figures: process
 // CPU (all threads, and by thread), event-loop utilization and requests
 // served in the interval, peak RSS, and the profiler's per-window costs.
-// /_bench/rotate
-// closes a window during the warm-up; /_bench/exit stops the profiler and
-// exits.
+// /_bench/rotate closes a window during the warm-up; /_bench/exit stops the
+// profiler and exits.
 const http = require('node:http');
 const v8 = require('node:v8');
 const { parseArgs, startProfiled, peakRssMiB, newSpaceMiB, cpuUs } = require('../lib/child-setup');
