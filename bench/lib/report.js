@@ -61,7 +61,7 @@ function cpuSection(summaries) {
     `### cpu: fixed work through a five-level call tree (${p.batches} batches of spans), windows every ${p.window / 1000} s`,
     '',
     'Process CPU time (all threads) and wall time of the same fixed work, against the baseline of the same round. ' +
-      `The warm-up before it closes ${perNode(summaries, 'cpu', (q) => q.warmupWindows + (q.warmupSpans ? 4 : 0))} windows` +
+      `The warm-up before it closes ${perNode(summaries, 'cpu', (q) => `${q.warmupWindows + (q.warmupSpans ? 4 : 0)} windows`)}` +
       (p.warmupSpans ? `, four of them over ${p.warmupSpans} short spans, so that V8 has optimized the span path` : '') +
       '; "start-up and warm-up" is the process CPU before the measured work, over the baseline\'s: what a service pays once.' +
       (p.warmupSpans ? ' Peak RSS is the whole process\'s, so it includes the short spans of the warm-up (over 10,000 a second).' : ''),
@@ -97,7 +97,7 @@ function rateSection(summaries, part, what) {
     '',
     `Open loop: requests leave a separate client process on a fixed schedule (${rates}: ${p.load * 100}% of what the baseline ` +
       `served saturated at the start of the same run), up to ${p.concurrency} in flight; ${p.rounds} rounds of ${p.duration} s ` +
-      `measured after ${perNode(summaries, part, (q) => q.warmup)} s of warm-up, windows every ${p.window / 1000} s. CPU per request is the server process's CPU ` +
+      `measured after ${perNode(summaries, part, (q) => `${q.warmup} s`)} of warm-up, windows every ${p.window / 1000} s. CPU per request is the server process's CPU ` +
       'time (all threads) over the requests it served, and the CPU a configuration added per request is split by thread: the main ' +
       "thread, V8's profiler thread, the rest (V8's GC and compiler workers, libuv's pool). ELU is the share of the interval its " +
       'event loop was busy. Latency runs from when a request was due.',
