@@ -98,6 +98,9 @@ function perRequestUs(r, ms) {
   return r.server?.served > 0 ? (ms * 1000) / r.server.served : NaN;
 }
 
+/** µs per request a trial spent over its baseline on the threads `ms` sums from a server's figures. */
+const overPerRequestUs = (ms) => (r, b) => perRequestUs(r, ms(r.server)) - perRequestUs(b, ms(b.server));
+
 function summarizeHttp(trials, configs) {
   return perConfig(trials, configs, {
     throughputLossPct: (r, b) => (1 - r.throughput / b.throughput) * 100,
@@ -113,9 +116,9 @@ function summarizeHttp(trials, configs) {
     newSpaceMaxMiB: (r) => r.server.newSpaceMaxMiB ?? NaN,
     cpuUsPerRequest: (r) => r.cpuUsPerRequest,
     // Where the extra CPU per request ran, µs: the main thread, V8's profiler thread, the rest.
-    mainOverUsPerRequest: (r, b) => perRequestUs(r, threadMs(r.server, 'main')) - perRequestUs(b, threadMs(b.server, 'main')),
+    mainOverUsPerRequest: overPerRequestUs((s) => threadMs(s, 'main')),
     profilerThreadUsPerRequest: (r) => perRequestUs(r, threadMs(r.server, PROFILER_THREAD)),
-    otherThreadsOverUsPerRequest: (r, b) => perRequestUs(r, otherThreadsMs(r.server)) - perRequestUs(b, otherThreadsMs(b.server)),
+    otherThreadsOverUsPerRequest: overPerRequestUs(otherThreadsMs),
     throughput: (r) => r.throughput,
     errors: (r) => r.errors,
     // Open loop: how busy the server's event loop was, and requests it could not take.
