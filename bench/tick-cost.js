@@ -13,8 +13,8 @@
 // over runs: CPU of the main thread and of V8's profiler thread
 // (`v8:ProfEvntProc`: it wakes every interval, sends SIGPROF and symbolizes
 // the last sample), that thread's CPU per tick, and its context switches.
-// The main thread's share of a tick is left to bench/run.js: a few µs per
-// tick are well under what its CPU moves between runs here.
+// The main thread's CPU is printed but not set against `none`: between runs
+// here it moved more than a hundred ticks a second could add to it.
 const fs = require('node:fs');
 const { runJson } = require('./lib/child');
 const { parseArgs } = require('./lib/child-setup');
