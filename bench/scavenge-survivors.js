@@ -45,8 +45,9 @@ async function runOne(profiler) {
     while ((nl = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
-      if (!line.includes(' gc=s ')) continue;
-      const m = / new_space_survived=(\d+)/.exec(line);
+      // key=value up to Node 24; JSON from Node 26.
+      if (!line.includes(' gc=s ') && !line.includes('"gc":"s"')) continue;
+      const m = /[ "]new_space_survived"?[=:](\d+)/.exec(line);
       if (m !== null) {
         survived += Number(m[1]);
         scavenges++;
@@ -63,6 +64,8 @@ async function runOne(profiler) {
     { timeoutMs: (duration + 60) * 1000 },
   );
   await server.result(30_000);
+  // A server under load scavenges many times a second: none read means the trace's format was not understood.
+  if (scavenges === 0) throw new Error(`no scavenge read from ${profiler}'s --trace-gc-nvp output (format changed?)`);
   const served = client.server.served;
   return { perThousandMiB: (survived / 1048576 / served) * 1000, scavenges, newSpaceMaxMiB: client.server.newSpaceMaxMiB, served };
 }
