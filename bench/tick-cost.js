@@ -15,11 +15,11 @@
 // the last sample), that thread's CPU per tick, and its context switches.
 // The main thread's CPU is printed but not set against `none`: between runs
 // here it moved more than a hundred ticks a second could add to it.
-const fs = require('node:fs');
 const { runJson } = require('./lib/child');
 const { parseArgs } = require('./lib/child-setup');
 const { median } = require('./lib/stats');
 const { ensureAddon } = require('./lib/addon');
+const { threadCpu } = require('./lib/thread-cpu');
 
 const LOADS = ['idle', 'busy'];
 const INTERVAL_US = 10_000;
@@ -75,23 +75,14 @@ async function parent() {
   console.log(JSON.stringify(summary));
 }
 
-/** CPU ms and context switches of each thread of this process, by name. */
+/** CPU ms and context switches of this process's threads, summed by name. */
 function threads() {
   const out = {};
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    const dir = `/proc/self/task/${tid}`;
-    try {
-      const name = tid === String(process.pid) ? 'main' : fs.readFileSync(`${dir}/comm`, 'utf8').trim();
-      const ms = Number(fs.readFileSync(`${dir}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-      const status = fs.readFileSync(`${dir}/status`, 'utf8');
-      const switches = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
-      const forced = /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status);
-      const t = (out[name] ??= { ms: 0, switches: 0 });
-      t.ms += ms;
-      t.switches += Number(switches?.[1] ?? 0) + Number(forced?.[1] ?? 0);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
+  for (const [tid, t] of threadCpu()) {
+    const name = tid === String(process.pid) ? 'main' : t.name;
+    const sum = (out[name] ??= { ms: 0, switches: 0 });
+    sum.ms += t.s * 1000;
+    sum.switches += t.switches;
   }
   return out;
 }

@@ -20,7 +20,14 @@ function onCpuSeconds(dir) {
   }
 }
 
-/** CPU seconds of each thread of `pid`, by thread id, with its name. */
+/** Times the thread left a CPU, by its own wait or by preemption. */
+function contextSwitches(dir) {
+  const status = fs.readFileSync(`${dir}/status`, 'utf8');
+  const count = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return count('voluntary_ctxt_switches') + count('nonvoluntary_ctxt_switches');
+}
+
+/** CPU seconds and context switches of each thread of `pid`, by thread id, with its name. */
 function threadCpu(pid = process.pid) {
   const out = new Map();
   let tids;
@@ -31,8 +38,9 @@ function threadCpu(pid = process.pid) {
   }
   for (const tid of tids) {
     try {
-      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(tid, { name, s: onCpuSeconds(`/proc/${pid}/task/${tid}`) });
+      const dir = `/proc/${pid}/task/${tid}`;
+      const name = fs.readFileSync(`${dir}/comm`, 'utf8').trim();
+      out.set(tid, { name, s: onCpuSeconds(dir), switches: contextSwitches(dir) });
     } catch {
       // The thread ended between the listing and the read.
     }
