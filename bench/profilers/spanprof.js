@@ -1,6 +1,8 @@
 'use strict';
 // spanprof's default setup: the span processor labels spans, start() samples
-// with span labels and writes windows to a local directory.
+// with span labels and writes windows to a local directory. Samples carry the
+// labels an upload carries (span_id, span_name): trace_id, which only the
+// local report reads, is left out as it is when a server is set.
 const { dist } = require('../lib/paths');
 const spanprof = require(dist);
 const { WindowLog } = require('./window-log');
@@ -14,7 +16,7 @@ module.exports = {
     return {
       spanProcessors: [new spanprof.ProfilingSpanProcessor()],
       start() {
-        handle = spanprof.start({ serviceName: 'bench', outputDir, windowMs, logLevel: 'error', onWindow: onEncoded(log) });
+        handle = spanprof.start({ serviceName: 'bench', outputDir, windowMs, traceIdLabel: false, logLevel: 'error', onWindow: onEncoded(log) });
         if (!handle.enabled) throw new Error('spanprof did not start (no addon for this Node?)');
       },
       rotateNow: () => handle.flush(),
