@@ -1,7 +1,7 @@
 'use strict';
 // What each sample label costs a written window, in gzip'd bytes: every
 // window given is encoded again as it is, then once without each label key,
-// its strings dropped from the string table too.
+// its strings dropped from the string table too. Everything else is kept.
 //
 //   node bench/label-bytes.js <dir>/*.cpu.pb.gz
 //
@@ -9,7 +9,7 @@
 // directory, `npm run demo`, or a profile fetched from Pyroscope).
 const fs = require('node:fs');
 const zlib = require('node:zlib');
-const { Profile, StringTable, Sample, Label, Location, Line, Function: PprofFunction, ValueType } = require('pprof-format');
+const { Profile, StringTable, Sample, Label, Location, Line, Mapping, Function: PprofFunction, ValueType } = require('pprof-format');
 
 /** The profile encoded again, samples without the labels keyed by `dropped`; gzip'd bytes. */
 function reencodedBytes(profile, dropped) {
@@ -24,12 +24,15 @@ function reencodedBytes(profile, dropped) {
     timeNanos: profile.timeNanos,
     durationNanos: profile.durationNanos,
     comment: profile.comment.map(s),
+    defaultSampleType: s(profile.defaultSampleType),
+    dropFrames: s(profile.dropFrames),
+    keepFrames: s(profile.keepFrames),
+    docUrl: s(profile.docUrl),
+    mapping: profile.mapping.map((m) => new Mapping({ ...m, filename: s(m.filename), buildId: s(m.buildId) })),
     function: profile.function.map(
       (f) => new PprofFunction({ id: f.id, name: s(f.name), systemName: s(f.systemName), filename: s(f.filename), startLine: f.startLine }),
     ),
-    location: profile.location.map(
-      (l) => new Location({ id: l.id, address: l.address, line: l.line.map((x) => new Line({ functionId: x.functionId, line: x.line })) }),
-    ),
+    location: profile.location.map((l) => new Location({ ...l, line: l.line.map((x) => new Line(x)) })),
     sample: profile.sample.map(
       (x) =>
         new Sample({

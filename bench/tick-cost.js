@@ -19,7 +19,7 @@ const { runJson } = require('./lib/child');
 const { parseArgs } = require('./lib/child-setup');
 const { median } = require('./lib/stats');
 const { ensureAddon } = require('./lib/addon');
-const { threadCpu } = require('./lib/thread-cpu');
+const { threadCpu, threadDeltas } = require('./lib/thread-cpu');
 
 const LOADS = ['idle', 'busy'];
 const INTERVAL_US = 10_000;
@@ -75,18 +75,6 @@ async function parent() {
   console.log(JSON.stringify(summary));
 }
 
-/** CPU ms and context switches of this process's threads, summed by name. */
-function threads() {
-  const out = {};
-  for (const [tid, t] of threadCpu()) {
-    const name = tid === String(process.pid) ? 'main' : t.name;
-    const sum = (out[name] ??= { ms: 0, switches: 0 });
-    sum.ms += t.s * 1000;
-    sum.switches += t.switches;
-  }
-  return out;
-}
-
 async function child(config, load, seconds) {
   const { startProfiled } = require('./lib/child-setup');
   const { finish } = startProfiled({ profiler: config, window: 10_000 });
@@ -106,13 +94,13 @@ async function child(config, load, seconds) {
     }
   };
   await runFor(1500);
-  const before = threads();
+  const before = threadCpu();
   const t0 = performance.now();
   await runFor(seconds * 1000);
   const wallS = (performance.now() - t0) / 1000;
-  const after = threads();
-  const delta = (name, key) => ((after[name]?.[key] ?? 0) - (before[name]?.[key] ?? 0)) / wallS;
-  const profilerName = Object.keys(after).find((n) => n.startsWith('v8:ProfEvnt'));
+  const used = threadDeltas(before, threadCpu());
+  const delta = (name, key) => used[name][key] / wallS;
+  const profilerName = Object.keys(used).find((n) => n.startsWith('v8:ProfEvnt'));
   const result = {
     mainMsPerS: delta('main', 'ms'),
     profilerMsPerS: profilerName ? delta(profilerName, 'ms') : 0,

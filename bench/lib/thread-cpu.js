@@ -49,17 +49,27 @@ function threadCpu(pid = process.pid) {
 }
 
 /**
- * CPU ms used between two readings, summed by thread kind: `main` for the
- * process's own thread, else the thread's name.
+ * CPU ms and context switches between two readings, summed by thread kind:
+ * `main` for the process's own thread, else the thread's name. A thread
+ * that ended before `after` was read is not counted.
  */
-function threadCpuDeltaMs(before, after, pid = process.pid) {
+function threadDeltas(before, after, pid = process.pid) {
   const out = {};
   for (const [tid, a] of after) {
     const name = tid === String(pid) ? 'main' : a.name;
-    const used = (a.s - (before.get(tid)?.s ?? 0)) * 1000;
-    out[name] = (out[name] ?? 0) + used;
+    const b = before.get(tid);
+    const sum = (out[name] ??= { ms: 0, switches: 0 });
+    sum.ms += (a.s - (b?.s ?? 0)) * 1000;
+    sum.switches += a.switches - (b?.switches ?? 0);
   }
   return out;
 }
 
-module.exports = { threadCpu, threadCpuDeltaMs };
+/** CPU ms used between two readings, by thread kind (see threadDeltas). */
+function threadCpuDeltaMs(before, after, pid = process.pid) {
+  const out = {};
+  for (const [name, d] of Object.entries(threadDeltas(before, after, pid))) out[name] = d.ms;
+  return out;
+}
+
+module.exports = { threadCpu, threadDeltas, threadCpuDeltaMs };
